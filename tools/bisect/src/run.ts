@@ -1,0 +1,84 @@
+/**
+ * The harness driver: every stage prefix, a fixed number of random command sequences
+ * each, a fixed seed unless told otherwise.
+ *
+ * @module
+ */
+
+import fc from 'fast-check';
+import { Kernel, stagePrefixes, type Layer, type StageSelection } from '@netstage/core-net';
+import { commandArbitraries } from './commands.js';
+import { Model, Real, checkInvariants, checkTornDown, modelStages } from './model.js';
+import { probeLayer } from './probe-layer.js';
+
+/** Options of {@link bisect}. */
+export interface BisectOptions {
+  /** Random command sequences per selection. */
+  readonly runs: number;
+  /** fast-check seed. */
+  readonly seed: number;
+  /** Longest command sequence. */
+  readonly maxCommands?: number;
+  /** Gates to remove (the test-only switch of `BootOptions.unsafeRemoveGates`). */
+  readonly removeGates?: readonly string[];
+}
+
+/** The layers the harness boots: core-net's and the probe stand-in. */
+export const harnessLayers: readonly Layer[] = [probeLayer];
+
+/** Every prefix of the series the harness walks, from none to all. */
+export function harnessSelections(): StageSelection[] {
+  return stagePrefixes(Kernel.boot({ layers: harnessLayers }).manifest);
+}
+
+/**
+ * Run the harness on one selection; throws on the first broken invariant with the
+ * selection, the seed and the fast-check replay path in the message.
+ */
+export function bisect(selection: StageSelection, options: BisectOptions): void {
+  const stages = modelStages(selection);
+  const property = fc.property(
+    fc.commands(commandArbitraries(), { maxCommands: options.maxCommands ?? 40 }),
+    (cmds) => {
+      const kernel = Kernel.boot({
+        stages: selection,
+        layers: harnessLayers,
+        ...(options.removeGates === undefined ? {} : { unsafeRemoveGates: options.removeGates }),
+      });
+      const setup = (): { model: Model; real: Real } => {
+        // pid 2, a shell forked from init, is the first actor.
+        const model = new Model(stages);
+        model.spawn(0, []);
+        kernel.initTask.fork();
+        return { model, real: new Real(kernel) };
+      };
+      fc.modelRun(setup, cmds);
+      assertCleanTeardown(kernel);
+    },
+  );
+  const details = fc.check(property, { numRuns: options.runs, seed: options.seed });
+  if (details.failed) {
+    const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(
+      `bisect failed at stage selection '${selection.spec}' [${selection.ids().join(', ')}]\n` +
+        `replay: seed ${details.seed}, path "${details.counterexamplePath ?? ''}"\n` +
+        `shrunk sequence: ${details.counterexample?.[0]?.toString() ?? '?'}\n${error}`,
+    );
+  }
+}
+
+/**
+ * Let go of everything a run made — every task but pid 1 exits, every name goes, pid 1
+ * closes its descriptors — drain the queue, and demand that only initNet remains.
+ */
+function assertCleanTeardown(kernel: Kernel): void {
+  for (const t of kernel.tasks()) if (t !== kernel.initTask) t.exit();
+  for (const n of kernel.netns.list()) kernel.netns.del(n);
+  for (const fd of kernel.initTask.fds()) kernel.initTask.close(fd);
+  kernel.clock.runUntilIdle();
+  if (kernel.netCount !== 1 || kernel.dyingCount !== 0) {
+    throw new Error(`leak after teardown: ${kernel.netCount} live, ${kernel.dyingCount} dying namespaces`);
+  }
+}
+
+export { Model, Real, checkInvariants, checkTornDown };

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bisect, harnessSelections } from '../src/run.js';
+
+// CI budget: a fixed number of runs per prefix and a fixed seed, so a run is repeatable.
+// NETSTAGE_BISECT_RUNS / NETSTAGE_BISECT_SEED widen or move the search for long runs.
+const runs = Number(process.env['NETSTAGE_BISECT_RUNS'] ?? 300);
+const seed = Number(process.env['NETSTAGE_BISECT_SEED'] ?? 20071010);
+
+describe('bisect harness: every stage prefix keeps DESIGN.md §3.4', () => {
+  for (const selection of harnessSelections()) {
+    it(`prefix ${selection.spec} [${selection.ids().join(', ') || 'none'}]`, () => {
+      bisect(selection, { runs, seed });
+    });
+  }
+});
+
+describe('the harness can fail', () => {
+  const selections = harnessSelections();
+  // core-net stages on, the probe layer's stage off: only initNet may touch probe state.
+  const probeOff = selections.find((s) => s.ids().includes('net-ns-clone') && !s.ids().includes('probe-per-ns'));
+  // net-ns-clone off: no namespace but initNet may exist.
+  const cloneOff = selections.find((s) => s.ids().includes('net-ns-task') && !s.ids().includes('net-ns-clone'));
+
+  it('finds the leak when the probe layer forgets its gate', () => {
+    expect(probeOff).toBeDefined();
+    if (probeOff === undefined) return;
+    expect(() => bisect(probeOff, { runs: 200, seed, removeGates: ['probe-per-ns'] })).toThrow(
+      /bisect failed at stage selection '3'[\s\S]*replay: seed[\s\S]*(refusal mismatch in probe|init equivalence)/,
+    );
+  });
+
+  it('finds the fallback when unshare forgets the CONFIG_NET_NS gate', () => {
+    expect(cloneOff).toBeDefined();
+    if (cloneOff === undefined) return;
+    expect(() => bisect(cloneOff, { runs: 200, seed, removeGates: ['net-ns-clone'] })).toThrow(
+      /refusal mismatch in (unshare|ip netns add): expected EINVAL/,
+    );
+  });
+
+  it('the same selections pass with every gate in place', () => {
+    for (const s of [probeOff, cloneOff]) {
+      if (s !== undefined) bisect(s, { runs: 50, seed });
+    }
+  });
+});
