@@ -163,14 +163,7 @@ export class VirtualClock {
    * timers whose time has come. Returns how many items ran.
    */
   runPending(): number {
-    let ran = 0;
-    for (;;) {
-      ran += this.#drainFifo();
-      const top = this.#peek();
-      if (top === undefined || top.when > this.#now) return ran;
-      this.#fire(this.#popTimer());
-      ran++;
-    }
+    return this.#runDue(Infinity);
   }
 
   /**
@@ -205,7 +198,7 @@ export class VirtualClock {
   runUntilIdle(maxItems = 10_000_000): number {
     let ran = 0;
     for (;;) {
-      ran += this.runPending();
+      ran += this.#runDue(maxItems + 1 - ran);
       if (ran > maxItems) {
         throw new Error(`runUntilIdle: more than ${maxItems} items ran; something re-arms forever`);
       }
@@ -215,9 +208,22 @@ export class VirtualClock {
     }
   }
 
-  #drainFifo(): number {
+  /** Run what is due now, at most `budget` items. */
+  #runDue(budget: number): number {
     let ran = 0;
-    while (this.#size > 0) {
+    for (;;) {
+      ran += this.#drainFifo(budget - ran);
+      if (ran >= budget) return ran;
+      const top = this.#peek();
+      if (top === undefined || top.when > this.#now) return ran;
+      this.#fire(this.#popTimer());
+      ran++;
+    }
+  }
+
+  #drainFifo(limit: number): number {
+    let ran = 0;
+    while (this.#size > 0 && ran < limit) {
       const i = this.#head;
       const fn = this.#fns[i] as Deferred<unknown>;
       const arg = this.#args[i];

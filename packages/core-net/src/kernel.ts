@@ -105,10 +105,11 @@ export class Kernel {
   readonly #nets = new Map<number, Net>();
   readonly #tasks = new Map<number, Task>();
   readonly #keyOwned: boolean[] = [];
+  /** Namespaces whose last reference went and whose teardown has not run yet. */
+  readonly #dyingNets = new Set<Net>();
   readonly #cloneStage: Stage;
   #nextNetId = 0;
   #nextPid = 1;
-  #dying = 0;
 
   private constructor(options: BootOptions) {
     const layers = options.layers ?? [];
@@ -149,7 +150,7 @@ export class Kernel {
 
   /** How many namespaces are hidden but not yet torn down. */
   get dyingCount(): number {
-    return this.#dying;
+    return this.#dyingNets.size;
   }
 
   /** The live namespaces, in creation order (`net_namespace_list`). */
@@ -198,6 +199,10 @@ export class Kernel {
   }
 
   #register(ops: PernetOperations, kind: PernetKind): void {
+    // Registration waits for teardowns in flight, as register_pernet_operations waits on
+    // pernet_ops_rwsem while cleanup_net holds it: a new op never meets a half-dead
+    // namespace, so its exit only ever runs where its init did.
+    for (const net of [...this.#dyingNets]) this.#cleanup(net);
     const stageId = ops.stage ?? ops.key?.stage;
     const perNamespace = stageId === undefined || this.stages.isOn(this.manifest.stage(stageId));
     this.#pernet.register(ops, kind, perNamespace, this.nets());
@@ -233,14 +238,15 @@ export class Kernel {
   /** @internal `Net.put` only: the last reference went. Hide now, tear down later. */
   _netDying(net: Net): void {
     this.#nets.delete(net.id);
-    this.#dying++;
+    this.#dyingNets.add(net);
     this.clock.post(this.#cleanup, net);
   }
 
+  /** `cleanup_net`: every exit in reverse, once (a registration may have run it early). */
   readonly #cleanup = (net: Net): void => {
+    if (!this.#dyingNets.delete(net)) return;
     this.#pernet.cleanup(net);
     net._markDead();
-    this.#dying--;
   };
 
   /** @internal `Task` only. */

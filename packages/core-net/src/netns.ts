@@ -92,7 +92,7 @@ export class NetnsRegistry {
       });
     }
     this.#names.delete(name);
-    file._close();
+    file.put();
   }
 
   /** `ip netns list`: the names, newest first (readdir order of a tmpfs `/run/netns`). */
@@ -112,7 +112,7 @@ export class NetnsRegistry {
    *   "NAME": No such file or directory`.
    */
   open(name: string, task: Task): number {
-    return task.install(this.#lookup(name));
+    return task.install(this.#lookup(name).get());
   }
 
   #lookup(name: string): NetNsFile {
@@ -131,17 +131,25 @@ export class NetnsRegistry {
    * `ip netns exec NAME …`: a child of `task` that has joined the named namespace.
    * The caller runs the command in it and exits it.
    *
-   * @throws NetError as {@link NetnsRegistry.open}; nothing is left behind on failure.
+   * @throws NetError as {@link NetnsRegistry.open}; EINVAL `setting the network
+   *   namespace "NAME" failed: Invalid argument` when `setns` refuses. Nothing is left
+   *   behind on failure.
    */
   exec(name: string, task: Task): Task {
     const file = this.#lookup(name);
     const child = task.fork();
     try {
-      const fd = child.install(file);
+      const fd = child.install(file.get());
       child.setns(fd);
       child.close(fd);
     } catch (err) {
       child.exit();
+      if (err instanceof NetError) {
+        throw new NetError(err.code, {
+          syscall: 'setns',
+          detail: `setting the network namespace "${name}" failed: ${err.strerror}`,
+        });
+      }
       throw err;
     }
     return child;

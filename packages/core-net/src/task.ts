@@ -27,29 +27,44 @@ import type { Net } from './net.js';
 export abstract class OpenFile {
   #refs = 1;
 
-  /** How many descriptors refer to it. */
+  /**
+   * How many references are held: descriptors in any task's table, mounts such as
+   * `/run/netns/NAME`, and a creator that has not installed it yet. A new file starts
+   * with one, its creator's.
+   */
   get refs(): number {
     return this.#refs;
   }
 
-  /** Whether its last descriptor has closed. */
+  /** Whether its last reference has gone (and {@link OpenFile.release} has run). */
   get closed(): boolean {
     return this.#refs === 0;
   }
 
-  /** @internal the descriptor table only: one more descriptor refers to it. */
-  _dup(): void {
+  /**
+   * Take one more reference and return the file, as `get_file()`: what a caller does
+   * before installing a file that someone else keeps holding.
+   *
+   * @throws Error on a released file (a reference-counting bug).
+   */
+  get(): this {
+    if (this.#refs <= 0) throw new Error('get() on a released file');
     this.#refs++;
+    return this;
   }
 
-  /** @internal the descriptor table only: a descriptor to it closed. */
-  _close(): void {
-    if (this.#refs <= 0) throw new Error('close of a released file');
+  /**
+   * Drop one reference, as `fput()`; the last one runs {@link OpenFile.release}.
+   *
+   * @throws Error when no reference is held (a reference-counting bug).
+   */
+  put(): void {
+    if (this.#refs <= 0) throw new Error('put() on a released file');
     this.#refs--;
     if (this.#refs === 0) this.release();
   }
 
-  /** Free what the file holds; runs once, when the last descriptor closes. */
+  /** Free what the file holds; runs once, when the last reference goes. */
   protected abstract release(): void;
 }
 
@@ -108,7 +123,7 @@ export interface UnshareFlags {
  * shell.unshare({ net: true });
  * shell.net === kernel.initNet; // false
  * const back = kernel.initTask.openNetNs();
- * const fdInShell = shell.install(kernel.initTask.file(back));
+ * const fdInShell = shell.install(kernel.initTask.file(back).get());
  * shell.setns(fdInShell);
  * shell.net === kernel.initNet; // true
  * shell.exit();
@@ -166,7 +181,7 @@ export class Task {
     this.#live('fork');
     const child = this.kernel._spawn(this.#net);
     for (const f of this.#files) {
-      if (f !== undefined) f._dup();
+      if (f !== undefined) f.get();
     }
     child.#files = this.#files.slice();
     return child;
@@ -181,7 +196,7 @@ export class Task {
     this.#alive = false;
     const files = this.#files;
     this.#files = [];
-    for (const f of files) f?._close();
+    for (const f of files) f?.put();
     this.kernel._reap(this);
     this.#net.put();
   }
@@ -213,7 +228,7 @@ export class Task {
    */
   setns(fd: number): void {
     this.#live('setns');
-    const file = this.file(fd);
+    const file = this.#lookup(fd, 'setns');
     if (!(file instanceof NetNsFile)) throw new NetError('EINVAL', { syscall: 'setns' });
     const target = file.net;
     if (!this.kernel.stages.gate(this.kernel.manifest.stage('net-ns-task'), target)) {
@@ -229,20 +244,31 @@ export class Task {
   /** Open `/proc/self/ns/net`: a descriptor holding a reference to the current namespace. */
   openNetNs(): number {
     this.#live('open');
-    const file = new NetNsFile(this.#net);
-    return this.#installNew(file);
+    return this.#installNew(new NetNsFile(this.#net));
   }
 
   /**
-   * Put an open file in the lowest free descriptor, as passing it over a UNIX socket
-   * or `pidfd_getfd` would: the file gains a descriptor.
+   * Put an open file in the lowest free descriptor, as `fd_install()`: the descriptor
+   * takes over one reference the caller holds (call {@link OpenFile.get} first to keep
+   * your own).
    *
    * @throws NetError ESRCH if the task has exited; EBADF if the file is already released.
+   * @example
+   * ```ts
+   * import { Kernel, OpenFile } from '@netstage/core-net';
+   * class Note extends OpenFile {
+   *   protected release(): void {}
+   * }
+   * const task = Kernel.boot().initTask;
+   * const note = new Note();           // one reference: ours
+   * const fd = task.install(note);     // now the descriptor's
+   * task.close(fd);
+   * note.closed;                       // true
+   * ```
    */
   install(file: OpenFile): number {
     this.#live('install');
     if (file.closed) throw new NetError('EBADF', { syscall: 'install' });
-    file._dup();
     return this.#installNew(file);
   }
 
@@ -252,9 +278,7 @@ export class Task {
    * @throws NetError EBADF when the descriptor is not open.
    */
   file(fd: number): OpenFile {
-    const f = this.#files[fd];
-    if (f === undefined) throw new NetError('EBADF', { syscall: 'fcntl' });
-    return f;
+    return this.#lookup(fd, 'fcntl');
   }
 
   /**
@@ -263,10 +287,15 @@ export class Task {
    * @throws NetError EBADF when the descriptor is not open.
    */
   close(fd: number): void {
-    const f = this.#files[fd];
-    if (f === undefined) throw new NetError('EBADF', { syscall: 'close' });
+    const f = this.#lookup(fd, 'close');
     this.#files[fd] = undefined;
-    f._close();
+    f.put();
+  }
+
+  #lookup(fd: number, syscall: string): OpenFile {
+    const f = this.#files[fd];
+    if (f === undefined) throw new NetError('EBADF', { syscall });
+    return f;
   }
 
   #installNew(file: OpenFile): number {

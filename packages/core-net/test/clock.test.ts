@@ -316,6 +316,32 @@ describe('VirtualClock: runUntilIdle', () => {
     expect(runs).toBeLessThan(1000);
   });
 
+  it.each([
+    ['a zero-delay timer', (clock: VirtualClock, bump: () => void): void => {
+      const rearm = (): void => {
+        bump();
+        clock.setTimer(0, rearm, undefined);
+      };
+      clock.setTimer(0, rearm, undefined);
+    }],
+    ['work that re-posts itself', (clock: VirtualClock, bump: () => void): void => {
+      const again = (): void => {
+        bump();
+        clock.post(again, undefined);
+      };
+      clock.post(again, undefined);
+    }],
+  ])('throws for %s that re-arms at the same instant, after exactly maxItems + 1 items', (_what, arm) => {
+    const clock = new VirtualClock();
+    let runs = 0;
+    arm(clock, () => {
+      runs++;
+    });
+    expect(() => clock.runUntilIdle(100)).toThrow(/more than 100 items ran/);
+    expect(runs).toBe(101);
+    expect(clock.now).toBe(0);
+  });
+
   it('does not throw when exactly maxItems run', () => {
     const clock = new VirtualClock();
     for (let i = 0; i < 10; i++) clock.setTimer(i, noop, undefined);

@@ -277,7 +277,7 @@ describe('ip netns exec', () => {
   it("refused by setns (net-ns-task off, clone gate removed): EINVAL, no task left behind", () => {
     const k = Kernel.boot({ stages: 'net-ns-basic', unsafeRemoveGates: ['net-ns-clone'] });
     const net = k.netns.add('a');
-    const e = expectRefused(k, () => k.netns.exec('a', k.initTask), 'EINVAL', 'Invalid argument');
+    const e = expectRefused(k, () => k.netns.exec('a', k.initTask), 'EINVAL', 'setting the network namespace "a" failed: Invalid argument');
     expect(e.syscall).toBe('setns');
     expect(net.refs).toBe(1);
     expect(k.stages.refusals(k.manifest.stage('net-ns-task'), net)).toBe(1);

@@ -235,6 +235,28 @@ describe('pernet: failure while creating a namespace', () => {
   });
 });
 
+describe('pernet: registering while a namespace is dying', () => {
+  it('finishes the teardown first, so the new op never sees the dying namespace (cleanup_net holds pernet_ops_rwsem)', () => {
+    const k = Kernel.boot();
+    const log: string[] = [];
+    k.registerPernetSubsys(logging('old', log));
+    const t = k.initTask.fork();
+    t.unshare({ net: true });
+    const net = t.net;
+    t.exit();
+    expect(net.lifecycle).toBe('dying');
+    log.length = 0;
+    k.registerPernetSubsys(logging('new', log));
+    expect(net.lifecycle).toBe('dead');
+    expect(k.dyingCount).toBe(0);
+    expect(log).toEqual([`exit old ${net.id}`, 'init new 0']);
+    log.length = 0;
+    k.clock.runUntilIdle(); // the queued cleanup finds nothing left to do
+    expect(log).toEqual([]);
+    expectNoLeak(k);
+  });
+});
+
 describe('pernet: failure while registering', () => {
   it('undoes the namespaces that finished, in reverse, and rethrows; the op is not registered', () => {
     const log: string[] = [];

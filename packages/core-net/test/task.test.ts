@@ -126,7 +126,7 @@ describe('Task.exit', () => {
     const net = t.net;
     const fd = t.openNetNs();
     const keeper = k.initTask.fork();
-    const kfd = keeper.install(t.file(fd));
+    const kfd = keeper.install(t.file(fd).get());
     t.exit();
     k.clock.runUntilIdle();
     expect(net.lifecycle).toBe('alive');
@@ -149,7 +149,7 @@ describe('Task.exit', () => {
       ['unshare', () => t.unshare({ net: true })],
       ['setns', () => t.setns(0)],
       ['open', () => t.openNetNs()],
-      ['install', () => t.install(other.file(otherFd))],
+      ['install', () => t.install(other.file(otherFd))], // fails before taking over a reference
     ];
     for (const [syscall, call] of calls) {
       const e = netErrorOf(call);
@@ -258,7 +258,7 @@ describe('Task.setns', () => {
     inside.unshare({ net: true });
     const own = inside.openNetNs();
     const outside = k.initTask.fork();
-    const fd = outside.install(inside.file(own));
+    const fd = outside.install(inside.file(own).get());
     inside.close(own);
     return { inside, outside, fd };
   }
@@ -279,7 +279,7 @@ describe('Task.setns', () => {
     outside.setns(fd);
     expect(target.refs).toBe(3);
     // And back to initNet through a handle on it.
-    const back = outside.install(k.initTask.file(k.initTask.openNetNs()));
+    const back = outside.install(k.initTask.file(k.initTask.openNetNs()).get());
     outside.setns(back);
     expect(outside.net).toBe(k.initNet);
     expect(target.refs).toBe(2);
@@ -293,7 +293,7 @@ describe('Task.setns', () => {
     const t = k.initTask.fork();
     t.unshare({ net: true });
     const net = t.net;
-    const home = t.install(k.initTask.file(k.initTask.openNetNs()));
+    const home = t.install(k.initTask.file(k.initTask.openNetNs()).get());
     t.setns(home);
     expect(net.lifecycle).toBe('dying');
     k.initTask.close(0);
@@ -344,7 +344,7 @@ describe('Task.setns', () => {
     expect(target.refs).toBe(refs);
     expect(k.stages.refusals(taskStage, target)).toBe(1);
     // Into initNet is always allowed.
-    const home = inside.install(k.initTask.file(k.initTask.openNetNs()));
+    const home = inside.install(k.initTask.file(k.initTask.openNetNs()).get());
     inside.setns(home);
     expect(inside.net).toBe(k.initNet);
     expect(k.stages.refusals(taskStage, k.initNet)).toBe(0);
@@ -362,10 +362,10 @@ describe('Task: descriptors', () => {
     t.close(1);
     expect(t.fdCount).toBe(2);
     expect(t.openNetNs()).toBe(1);
-    expect(t.install(t.file(0))).toBe(3);
+    expect(t.install(t.file(0).get())).toBe(3);
     t.close(0);
     t.close(2);
-    expect(t.install(t.file(3))).toBe(0);
+    expect(t.install(t.file(3).get())).toBe(0);
     expect(t.openNetNs()).toBe(2);
     expect(t.fdCount).toBe(4);
   });
@@ -401,13 +401,11 @@ describe('Task: descriptors', () => {
     const k = Kernel.boot();
     const a = k.initTask.fork();
     const sock = new Sock();
+    // install takes over the creator's reference, as socket() hands its file to the table.
     const fd = a.install(sock);
-    // Drop the creating reference, as socket() hands its file to the table. `install` is
-    // the only public way in and it adds a descriptor to that reference; see the report.
-    sock._close();
     expect(sock.refs).toBe(1);
     const b = a.fork();
-    const again = a.install(sock);
+    const again = a.install(sock.get());
     expect(sock.refs).toBe(3);
     a.close(fd);
     a.close(again);
@@ -432,7 +430,7 @@ describe('Task: descriptors', () => {
     const file = t.file(fd);
     const refs = k.initNet.refs;
     const u = k.initTask.fork();
-    const ufd = u.install(file);
+    const ufd = u.install(file.get());
     expect(u.file(ufd)).toBe(file);
     expect(file.refs).toBe(2);
     expect(k.initNet.refs).toBe(refs + 1); // u itself, not the shared handle
