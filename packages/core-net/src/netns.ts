@@ -83,14 +83,7 @@ export class NetnsRegistry {
    *   "/run/netns/NAME": No such file or directory`.
    */
   del(name: string): void {
-    checkName(name);
-    const file = this.#names.get(name);
-    if (file === undefined) {
-      throw new NetError('ENOENT', {
-        syscall: 'unlink',
-        detail: `Cannot remove namespace file "${RUN_DIR}/${name}": No such file or directory`,
-      });
-    }
+    const file = this.#lookup(name, 'unlink', `Cannot remove namespace file "${RUN_DIR}/${name}"`);
     this.#names.delete(name);
     file.put();
   }
@@ -115,15 +108,11 @@ export class NetnsRegistry {
     return task.install(this.#lookup(name).get());
   }
 
-  #lookup(name: string): NetNsFile {
+  /** The file bound to a name; ENOENT with `what` as iproute2 words it. */
+  #lookup(name: string, syscall = 'open', what = `Cannot open network namespace "${name}"`): NetNsFile {
     checkName(name);
     const file = this.#names.get(name);
-    if (file === undefined) {
-      throw new NetError('ENOENT', {
-        syscall: 'open',
-        detail: `Cannot open network namespace "${name}": No such file or directory`,
-      });
-    }
+    if (file === undefined) throw new NetError('ENOENT', { syscall, detail: `${what}: No such file or directory` });
     return file;
   }
 
@@ -167,11 +156,7 @@ export class NetnsRegistry {
    *   No such file or directory` (iproute2 6.1 omits the name here).
    */
   pids(name: string): number[] {
-    checkName(name);
-    const file = this.#names.get(name);
-    if (file === undefined) {
-      throw new NetError('ENOENT', { syscall: 'open', detail: 'Cannot open network namespace: No such file or directory' });
-    }
+    const file = this.#lookup(name, 'open', 'Cannot open network namespace');
     return this.#kernel.tasks().filter((t) => t.net === file.net).map((t) => t.pid);
   }
 }

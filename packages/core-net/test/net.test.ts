@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, NetNsFile, Prng, defineNetKey, type Layer, type Net, type NetKey } from '../src/index.js';
+import { expectNoLeak } from './support.js';
 
-function expectNoLeak(k: Kernel): void {
-  k.clock.runUntilIdle();
-  expect(k.netCount).toBe(1);
-  expect(k.dyingCount).toBe(0);
-}
 
 /** A layer with per-namespace state and an exit log, from the start (no stage). */
 function stateLayer(log: string[]): { layer: Layer; key: NetKey<{ id: number }> } {

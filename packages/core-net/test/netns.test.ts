@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, NetError, NetNsFile, type ErrnoCode } from '../src/index.js';
+import { expectNoLeak } from './support.js';
 
-function expectNoLeak(k: Kernel): void {
-  k.clock.runUntilIdle();
-  expect(k.netCount).toBe(1);
-  expect(k.dyingCount).toBe(0);
-}
 
 /** Everything a failing call must leave as it was. */
 function snapshot(k: Kernel): unknown {

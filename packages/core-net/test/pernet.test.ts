@@ -11,6 +11,7 @@ import {
   type PernetOperations,
   type StageDef,
 } from '../src/index.js';
+import { expectNoLeak } from './support.js';
 
 const PROBE_STAGE: StageDef = {
   id: 'probe-per-ns',
@@ -43,11 +44,6 @@ function logging(name: string, log: string[], extra: Partial<PernetOperations> =
   };
 }
 
-function expectNoLeak(k: Kernel): void {
-  k.clock.runUntilIdle();
-  expect(k.netCount).toBe(1);
-  expect(k.dyingCount).toBe(0);
-}
 
 class Boom extends Error {}
 

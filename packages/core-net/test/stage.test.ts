@@ -11,6 +11,7 @@ import {
   type StageDef,
   type StageSelection,
 } from '../src/index.js';
+import { expectNoLeak } from './support.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 
@@ -310,9 +311,7 @@ describe('StageSet: gates', () => {
     expect(a.refusals(probe.index)).toBe(2);
     k.netns.del('a');
     k.netns.del('b');
-    k.clock.runUntilIdle();
-    expect(k.netCount).toBe(1);
-    expect(k.dyingCount).toBe(0);
+    expectNoLeak(k);
   });
 
   it('with the stage on the gate is open for every namespace', () => {
@@ -322,9 +321,7 @@ describe('StageSet: gates', () => {
     expect(k.stages.gate(probe, a)).toBe(true);
     expect(k.stages.refusals(probe, a)).toBe(0);
     k.netns.del('a');
-    k.clock.runUntilIdle();
-    expect(k.netCount).toBe(1);
-    expect(k.dyingCount).toBe(0);
+    expectNoLeak(k);
   });
 
   it('a removed gate (test switch) lets every namespace through while the stage stays off', () => {
@@ -335,9 +332,7 @@ describe('StageSet: gates', () => {
     expect(k.stages.gate(probe, a)).toBe(true);
     expect(k.stages.refusals(probe, a)).toBe(0);
     k.netns.del('a');
-    k.clock.runUntilIdle();
-    expect(k.netCount).toBe(1);
-    expect(k.dyingCount).toBe(0);
+    expectNoLeak(k);
   });
 
   it('removing the kernel-scoped clone gate lets initNet through', () => {
@@ -401,9 +396,7 @@ describe('StageSet: explain and why', () => {
     k.stages.explain(probe, a);
     expect(k.stages.refusals(probe, a)).toBe(1);
     k.netns.del('a');
-    k.clock.runUntilIdle();
-    expect(k.netCount).toBe(1);
-    expect(k.dyingCount).toBe(0);
+    expectNoLeak(k);
   });
 
   it("reason 'gate-removed' for a stage whose gate the test switch removed", () => {
@@ -416,9 +409,7 @@ describe('StageSet: explain and why', () => {
     expect(e.reason).toBe('gate-removed');
     expect(e.text).toBe("off: not in selection 'net-ns-clone'; its gate is removed (test switch)");
     k.netns.del('a');
-    k.clock.runUntilIdle();
-    expect(k.netCount).toBe(1);
-    expect(k.dyingCount).toBe(0);
+    expectNoLeak(k);
   });
 
   it('why() names the selection and the first requirement that is off', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, NetError, NetNsFile, OpenFile, isNetError, type Task } from '../src/index.js';
+import { expectNoLeak, netErrorOf } from './support.js';
 
 /** A file that is not a namespace handle (a socket, say), counting its releases. */
 class Sock extends OpenFile {
@@ -9,22 +10,8 @@ class Sock extends OpenFile {
   }
 }
 
-function expectNoLeak(k: Kernel): void {
-  k.clock.runUntilIdle();
-  expect(k.netCount).toBe(1);
-  expect(k.dyingCount).toBe(0);
-}
 
 /** The NetError a call throws (fails the test if it throws something else or nothing). */
-function netErrorOf(fn: () => unknown): NetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof NetError) return err;
-    throw err;
-  }
-  throw new Error('expected a NetError, but nothing was thrown');
-}
 
 /** Exit every task but pid 1. */
 function reapAll(k: Kernel): void {

@@ -48,6 +48,17 @@ function openFds(task: ModelTask): number[] {
 
 type Cmd = fc.Command<Model, Real>;
 
+/** Whether some actor has a descriptor open. */
+function anyFd(model: Readonly<Model>): boolean {
+  return model.actors().some((t) => openFds(t).length > 0);
+}
+
+/** Pick an actor with an open descriptor, and one of its descriptors. */
+function pickFd(model: Model, t: number, f: number): { mt: ModelTask; fd: number } {
+  const mt = pick(model.actors().filter((x) => openFds(x).length > 0), t);
+  return { mt, fd: pick(openFds(mt), f) };
+}
+
 abstract class Step implements Cmd {
   check(_model: Readonly<Model>): boolean {
     return true;
@@ -195,12 +206,10 @@ class Setns extends Step {
     super();
   }
   override check(model: Readonly<Model>): boolean {
-    return model.actors().some((t) => openFds(t).length > 0);
+    return anyFd(model);
   }
   apply(model: Model, real: Real): void {
-    const holders = model.actors().filter((t) => openFds(t).length > 0);
-    const mt = pick(holders, this.t);
-    const fd = pick(openFds(mt), this.f);
+    const { mt, fd } = pickFd(model, this.t, this.f);
     const target = (mt.fds[fd] as ModelFile).ns;
     const want: Outcome = target === 0 || model.stages.task ? OK : { ok: false, code: 'EINVAL' };
     expectOutcome('setns', want, () => real.task(mt.pid).setns(fd));
@@ -216,12 +225,10 @@ class CloseFd extends Step {
     super();
   }
   override check(model: Readonly<Model>): boolean {
-    return model.actors().some((t) => openFds(t).length > 0);
+    return anyFd(model);
   }
   apply(model: Model, real: Real): void {
-    const holders = model.actors().filter((t) => openFds(t).length > 0);
-    const mt = pick(holders, this.t);
-    const fd = pick(openFds(mt), this.f);
+    const { mt, fd } = pickFd(model, this.t, this.f);
     expectOutcome('close', OK, () => real.task(mt.pid).close(fd));
     model.close(mt, fd);
   }

@@ -3,7 +3,7 @@ import { bisect, harnessSelections } from '../src/run.js';
 
 // CI budget: a fixed number of runs per prefix and a fixed seed, so a run is repeatable.
 // NETSTAGE_BISECT_RUNS / NETSTAGE_BISECT_SEED widen or move the search for long runs.
-const runs = Number(process.env['NETSTAGE_BISECT_RUNS'] ?? 300);
+const runs = Number(process.env['NETSTAGE_BISECT_RUNS'] ?? 1000);
 const seed = Number(process.env['NETSTAGE_BISECT_SEED'] ?? 20071010);
 
 describe('bisect harness: every stage prefix keeps DESIGN.md §3.4', () => {
