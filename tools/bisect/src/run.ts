@@ -17,7 +17,7 @@ export interface BisectOptions {
   readonly runs: number;
   /** fast-check seed. */
   readonly seed: number;
-  /** Longest command sequence. */
+  /** Longest command sequence (default 60; lengths are spread evenly up to it). */
   readonly maxCommands?: number;
   /** Gates to remove (the test-only switch of `BootOptions.unsafeRemoveGates`). */
   readonly removeGates?: readonly string[];
@@ -38,7 +38,7 @@ export function harnessSelections(): StageSelection[] {
 export function bisect(selection: StageSelection, options: BisectOptions): void {
   const stages = modelStages(selection);
   const property = fc.property(
-    fc.commands(commandArbitraries(), { maxCommands: options.maxCommands ?? 40 }),
+    fc.commands(commandArbitraries(), { maxCommands: options.maxCommands ?? 60, size: 'max' }),
     (cmds) => {
       const kernel = Kernel.boot({
         stages: selection,
