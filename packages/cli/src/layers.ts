@@ -6,6 +6,7 @@
  */
 
 import type { Layer } from '@netstage/core-net';
+import { devicesLayer } from '@netstage/devices';
 
 /** Every layer the command knows, lowest first (core-net is implicit). */
-export const netstageLayers: readonly Layer[] = [];
+export const netstageLayers: readonly Layer[] = [devicesLayer()];

@@ -134,13 +134,19 @@ export interface NetErrorDetails {
   readonly detail?: string;
   /** The system call (or kernel function) that failed, as Node names it: `bind`, `unshare`. */
   readonly syscall?: string;
+  /**
+   * The kernel's extended ack, verbatim as the kernel writes it (`NL_SET_ERR_MSG`), e.g.
+   * `The interface netns is immutable`. iproute2 prints it as `Error: <extack>.`
+   */
+  readonly extack?: string;
 }
 
 /**
  * The one error type of netstage: an errno code, its number, the Linux message, and
  * optionally what the user-space tool prints.
  *
- * `message` is the tool's text when there is one, otherwise the strerror text.
+ * `message` is the tool's text when there is one; else, for a netlink error with an
+ * extended ack, what iproute2 prints for it (`Error: <extack>.`); else the strerror text.
  *
  * @remarks
  * Every refusal of a process call or socket call is a `NetError`. The receive path
@@ -167,10 +173,13 @@ export class NetError extends Error {
   readonly detail: string | undefined;
   /** The failing call, when known. */
   readonly syscall: string | undefined;
+  /** The kernel's extended ack, when the failure carries one. */
+  readonly extack: string | undefined;
 
   constructor(code: ErrnoCode, details: NetErrorDetails = {}) {
     const text = strerror(code);
-    super(details.detail ?? text);
+    super(details.detail ?? (details.extack === undefined ? text : `Error: ${withPeriod(details.extack)}`));
+    this.extack = details.extack;
     this.name = 'NetError';
     this.code = code;
     this.errno = errnoNumber(code);
@@ -178,6 +187,11 @@ export class NetError extends Error {
     this.detail = details.detail;
     this.syscall = details.syscall;
   }
+}
+
+/** iproute2 ends an extended ack with a period unless it has one (`lib/libnetlink.c`). */
+function withPeriod(text: string): string {
+  return text.endsWith('.') ? text : `${text}.`;
 }
 
 /**

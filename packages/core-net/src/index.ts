@@ -70,9 +70,9 @@ export {
   type NetErrorDetails,
 } from './errno.js';
 export { StageSet } from './gate.js';
-export { Kernel, type BootOptions, type Layer } from './kernel.js';
+export { Kernel, defineKernelKey, type BootOptions, type KernelKey, type Layer } from './kernel.js';
 export { Net, defineNetKey, type NetKey, type NetLifecycle } from './net.js';
-export { NetnsRegistry } from './netns.js';
+export { NetnsRegistry, utf8Length } from './netns.js';
 export { PernetList, type PernetKind, type PernetOperations } from './pernet.js';
 export { Prng } from './random.js';
 export {

@@ -43,6 +43,38 @@ export interface Layer {
   readonly register?: (kernel: Kernel) => void;
 }
 
+let nextKernelKeyIndex = 0;
+
+/**
+ * A typed slot on the kernel itself, for a layer's kernel-wide tables (the device-event
+ * chain, the packet-type table): state that Linux keeps in globals because there is one
+ * kernel, and netstage hangs off `Kernel` because there may be many.
+ */
+export interface KernelKey<T> {
+  /** A name for messages. */
+  readonly name: string;
+  /** Slot index. */
+  readonly index: number;
+  /** Phantom field carrying the state type; never set. */
+  readonly __type?: T;
+}
+
+/**
+ * Define a typed kernel-wide state slot.
+ *
+ * @example
+ * ```ts
+ * import { Kernel, defineKernelKey } from '@netstage/core-net';
+ * const CHAIN = defineKernelKey<string[]>('example-chain');
+ * const kernel = Kernel.boot();
+ * kernel.setState(CHAIN, []);
+ * kernel.state(CHAIN).push('hello');
+ * ```
+ */
+export function defineKernelKey<T>(name: string): KernelKey<T> {
+  return Object.freeze({ name, index: nextKernelKeyIndex++ });
+}
+
 /** Options of {@link Kernel.boot}. */
 export interface BootOptions {
   /**
@@ -105,6 +137,7 @@ export class Kernel {
   readonly #nets = new Map<number, Net>();
   readonly #tasks = new Map<number, Task>();
   readonly #keyOwned: boolean[] = [];
+  readonly #kernelSlots: unknown[] = [];
   /** Namespaces whose last reference went and whose teardown has not run yet. */
   readonly #dyingNets = new Set<Net>();
   readonly #cloneStage: Stage;
@@ -171,6 +204,32 @@ export class Kernel {
   /** A live task by pid. */
   task(pid: number): Task | undefined {
     return this.#tasks.get(pid);
+  }
+
+  /**
+   * Fill a kernel-wide state slot (once, from a layer's `register`).
+   *
+   * @throws Error if the slot is already filled.
+   */
+  setState<T>(key: KernelKey<T>, value: T): void {
+    if (this.#kernelSlots[key.index] !== undefined) throw new Error(`kernel state '${key.name}' is set twice`);
+    this.#kernelSlots[key.index] = value;
+  }
+
+  /**
+   * A kernel-wide state slot.
+   *
+   * @throws Error when no layer filled it (its layer is not registered).
+   */
+  state<T>(key: KernelKey<T>): T {
+    const value = this.#kernelSlots[key.index];
+    if (value === undefined) throw new Error(`no kernel state '${key.name}': is its layer registered?`);
+    return value as T;
+  }
+
+  /** Whether a kernel-wide state slot is filled. */
+  hasState(key: KernelKey<unknown>): boolean {
+    return this.#kernelSlots[key.index] !== undefined;
   }
 
   /** The pernet ops in init order, with their kinds: for inspection and tests. */

@@ -167,8 +167,18 @@ function checkName(name: string): void {
   }
 }
 
-/** Bytes of `s` in UTF-8: NAME_MAX counts bytes, not characters. */
-function utf8Length(s: string): number {
+/**
+ * Bytes of `s` in UTF-8: kernel name limits (`NAME_MAX`, `IFNAMSIZ`) count bytes, not
+ * characters.
+ *
+ * @example
+ * ```ts
+ * import { utf8Length } from '@netstage/core-net';
+ * utf8Length('veth0'); // 5
+ * utf8Length('é');     // 2
+ * ```
+ */
+export function utf8Length(s: string): number {
   let n = 0;
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;

@@ -30,12 +30,18 @@ export interface StageDef {
   /** The layer package that owns it: `core-net`, `devices`, `ipv4`, `sockets`, `procfs`. */
   readonly layer: string;
   /**
-   * Its place in the upstream series: `minor * 1000 + index`, so v2.6.24's patch 03 is
-   * `24_003`. Stages compose in ascending order; numbers must be unique.
+   * Its place in the upstream series: `rank * 1000 + index`, where v2.6.N ranks N and
+   * vM.N (from v3.0 on) ranks `M * 100 + N`; so v2.6.24's patch 03 is `24_003` and a
+   * v3.7 commit `307_001`. Stages compose in ascending order; numbers must be unique.
    */
   readonly order: number;
   /** The upstream commit subject, verbatim. */
   readonly subject: string;
+  /**
+   * `false` when the subject could not be checked against the mainline history (the
+   * commit id is right; the wording is a best reconstruction). Omitted: verified.
+   */
+  readonly subjectVerified?: false;
   /** The full 40-hex mainline commit id. */
   readonly commit: string;
   /** The first release that contains the commit: `v2.6.24`. */

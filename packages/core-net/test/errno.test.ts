@@ -105,3 +105,20 @@ describe('isNetError', () => {
     expect(isNetError('ENOENT')).toBe(false);
   });
 });
+
+describe('NetError with an extended ack', () => {
+  it('prints as iproute2 does, with one closing period', () => {
+    const e = new NetError('EINVAL', { extack: 'The interface netns is immutable' });
+    expect(e.extack).toBe('The interface netns is immutable');
+    expect(e.message).toBe('Error: The interface netns is immutable.');
+    expect(new NetError('EEXIST', { extack: 'ipv4: Address already assigned.' }).message).toBe(
+      'Error: ipv4: Address already assigned.',
+    );
+  });
+
+  it('a detail still wins over the extack', () => {
+    const e = new NetError('EINVAL', { extack: 'x', detail: 'tool text' });
+    expect(e.message).toBe('tool text');
+    expect(new NetError('EINVAL').extack).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel, NetNsFile, Prng, defineNetKey, type Layer, type Net, type NetKey } from '../src/index.js';
+import { Kernel, NetNsFile, Prng, defineKernelKey, defineNetKey, type Layer, type Net, type NetKey } from '../src/index.js';
 import { expectNoLeak } from './support.js';
 
 
@@ -298,5 +298,20 @@ describe('Net: state slots and stage resolution', () => {
     k.netns.del('a');
     k.netns.del('b');
     expectNoLeak(k);
+  });
+});
+
+describe('kernel-wide state slots', () => {
+  it('are per kernel, set once, and name themselves when missing', () => {
+    const KEY = defineKernelKey<{ n: number }>('test-kernel-slot');
+    const a = Kernel.boot();
+    const b = Kernel.boot();
+    expect(a.hasState(KEY)).toBe(false);
+    expect(() => a.state(KEY)).toThrow(/no kernel state 'test-kernel-slot'/);
+    a.setState(KEY, { n: 1 });
+    b.setState(KEY, { n: 2 });
+    expect(a.state(KEY).n).toBe(1);
+    expect(b.state(KEY).n).toBe(2);
+    expect(() => a.setState(KEY, { n: 3 })).toThrow(/set twice/);
   });
 });

@@ -12,12 +12,14 @@ import { NetError, type ErrnoCode } from '@netstage/core-net';
 import { checkInvariants, checkTornDown, type Model, type ModelFile, type ModelTask, type Real } from './model.js';
 import { probeRead, probeWrite } from './probe-layer.js';
 
-type Outcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrnoCode; readonly message?: string };
+/** What a call should do: succeed, or fail with this errno (and message, when given). */
+export type Outcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrnoCode; readonly message?: string };
 
-const OK: Outcome = { ok: true };
+/** Success. */
+export const OK: Outcome = { ok: true };
 
 /** Run `action` and check it succeeded or failed exactly as predicted. */
-function expectOutcome<T>(what: string, want: Outcome, action: () => T): T | undefined {
+export function expectOutcome<T>(what: string, want: Outcome, action: () => T): T | undefined {
   let got: Outcome;
   let value: T | undefined;
   try {
@@ -34,7 +36,8 @@ function expectOutcome<T>(what: string, want: Outcome, action: () => T): T | und
   return value;
 }
 
-function pick<T>(items: readonly T[], n: number): T {
+/** The `n`th item, wrapping around. */
+export function pick<T>(items: readonly T[], n: number): T {
   return items[n % items.length] as T;
 }
 
@@ -46,7 +49,8 @@ function openFds(task: ModelTask): number[] {
   return out;
 }
 
-type Cmd = fc.Command<Model, Real>;
+/** A harness command. */
+export type Cmd = fc.Command<Model, Real>;
 
 /** Whether some actor has a descriptor open. */
 function anyFd(model: Readonly<Model>): boolean {
@@ -59,7 +63,8 @@ function pickFd(model: Model, t: number, f: number): { mt: ModelTask; fd: number
   return { mt, fd: pick(openFds(mt), f) };
 }
 
-abstract class Step implements Cmd {
+/** A command that checks every invariant after it ran. */
+export abstract class Step implements Cmd {
   check(_model: Readonly<Model>): boolean {
     return true;
   }
@@ -122,7 +127,8 @@ class Unshare extends Step {
   }
 }
 
-const NAMES = ['red', 'blue', 'green'] as const;
+/** The namespace names commands use. */
+export const NAMES = ['red', 'blue', 'green'] as const;
 
 class NetnsAdd extends Step {
   constructor(readonly name: string, readonly t: number) {
@@ -237,9 +243,16 @@ class CloseFd extends Step {
   }
 }
 
+/** Drain the event queue, tearing down namespaces whose last reference went (model first). */
+export function runQueue(model: Model, real: Real): Set<number> {
+  const touched = model.teardown((d) => real.device(d).ifindex);
+  real.kernel.clock.runUntilIdle();
+  return touched;
+}
+
 class RunQueue extends Step {
-  apply(_model: Model, real: Real): void {
-    real.kernel.clock.runUntilIdle();
+  apply(model: Model, real: Real): void {
+    runQueue(model, real);
   }
   override run(model: Model, real: Real): void {
     super.run(model, real);

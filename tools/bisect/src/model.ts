@@ -7,6 +7,7 @@
  */
 
 import type { Kernel, Net, StageSelection, Task } from '@netstage/core-net';
+import { netdev, type NetDevice } from '@netstage/devices';
 import { PROBE } from './probe-layer.js';
 
 /** An open namespace handle (an open file description) and how many descriptors share it. */
@@ -29,17 +30,40 @@ export interface ModelNs {
   value: number;
 }
 
+/** A network device as the model sees it. */
+export interface ModelDev {
+  readonly id: number;
+  readonly kind: 'loopback' | 'veth' | 'dummy';
+  ns: number;
+  name: string;
+  up: boolean;
+  peer: ModelDev | undefined;
+  alive: boolean;
+}
+
 /** Which stages are on, as the model needs them. */
 export interface ModelStages {
   readonly task: boolean;
   readonly clone: boolean;
   readonly probe: boolean;
+  readonly loopback: boolean;
+  readonly rtnlSocket: boolean;
+  readonly rtnlLink: boolean;
+  readonly virtualExit: boolean;
 }
 
 /** Read the model's stage flags off a selection. */
 export function modelStages(selection: StageSelection): ModelStages {
   const on = new Set(selection.ids());
-  return { task: on.has('net-ns-task'), clone: on.has('net-ns-clone'), probe: on.has('probe-per-ns') };
+  return {
+    task: on.has('net-ns-task'),
+    clone: on.has('net-ns-clone'),
+    probe: on.has('probe-per-ns'),
+    loopback: on.has('loopback-per-ns'),
+    rtnlSocket: on.has('rtnl-netns-socket'),
+    rtnlLink: on.has('rtnl-link-methods'),
+    virtualExit: on.has('virt-dev-delete-on-exit'),
+  };
 }
 
 /** The reference model. */
@@ -48,10 +72,81 @@ export class Model {
   readonly nss: ModelNs[] = [{ id: 0, alive: true, value: 0 }];
   /** name → namespace, in creation order. */
   readonly names = new Map<string, number>();
+  /** Every device ever made, alive or not. */
+  readonly devs: ModelDev[] = [];
+  /** Namespaces whose last reference went, oldest first, until the queue tears them down. */
+  readonly pendingTeardown: number[] = [];
   #nextPid = 2;
 
   constructor(readonly stages: ModelStages) {
     this.tasks = [{ pid: 1, ns: 0, fds: [] }];
+    this.addDev('loopback', 0, 'lo');
+  }
+
+  /** A new device. */
+  addDev(kind: ModelDev['kind'], ns: number, name: string): ModelDev {
+    const dev: ModelDev = { id: this.devs.length, kind, ns, name, up: false, peer: undefined, alive: true };
+    this.devs.push(dev);
+    return dev;
+  }
+
+  /** The live device called `name` in `ns`. */
+  dev(ns: number, name: string): ModelDev | undefined {
+    return this.devs.find((d) => d.alive && d.ns === ns && d.name === name);
+  }
+
+  /** The live devices of `ns`. */
+  devsOf(ns: number): ModelDev[] {
+    return this.devs.filter((d) => d.alive && d.ns === ns);
+  }
+
+  /** Delete a device (and a veth's peer). */
+  deleteDev(dev: ModelDev): void {
+    dev.alive = false;
+    dev.up = false;
+    if (dev.peer !== undefined) {
+      dev.peer.alive = false;
+      dev.peer.up = false;
+    }
+  }
+
+  /**
+   * Run the queued teardowns, oldest first, as `cleanup_net` does: each namespace's
+   * virtual devices are deleted (with `virt-dev-delete-on-exit`) or, like every other
+   * device but lo, go back to initNet under their name, `dev<ifindex>` or `dev%d`; lo
+   * goes last. `ifindexOf` reads a device's current ifindex from the kernel. Returns the
+   * ids of the devices it moved or deleted (their backlogs are gone).
+   */
+  teardown(ifindexOf: (dev: ModelDev) => number): Set<number> {
+    const touched = new Set<number>();
+    while (this.pendingTeardown.length > 0) {
+      const ns = this.pendingTeardown.shift() as number;
+      const devs = this.devsOf(ns)
+        .filter((d) => d.kind !== 'loopback')
+        .sort((a, b) => ifindexOf(a) - ifindexOf(b));
+      for (const d of devs) {
+        if (!d.alive || d.ns !== ns) continue;
+        touched.add(d.id);
+        if (d.peer !== undefined) touched.add(d.peer.id);
+        if (this.stages.virtualExit) {
+          this.deleteDev(d);
+          continue;
+        }
+        let name = d.name;
+        if (this.dev(0, name) !== undefined) {
+          name = `dev${ifindexOf(d)}`;
+          for (let i = 0; this.dev(0, name) !== undefined; i++) name = `dev${i}`;
+        }
+        d.ns = 0;
+        d.name = name;
+        d.up = false;
+      }
+      for (const d of this.devsOf(ns)) {
+        touched.add(d.id);
+        this.deleteDev(d);
+      }
+    }
+    return touched;
   }
 
   /**
@@ -74,10 +169,11 @@ export class Model {
     return n + files.size;
   }
 
-  /** A new namespace. */
+  /** A new namespace, with its lo when `loopback-per-ns` is on. */
   newNs(): number {
     const id = this.nss.length;
     this.nss.push({ id, alive: true, value: 0 });
+    if (this.stages.loopback) this.addDev('loopback', id, 'lo');
     return id;
   }
 
@@ -111,9 +207,14 @@ export class Model {
     this.tasks.splice(this.tasks.indexOf(task), 1);
   }
 
-  /** Mark namespaces with no references dead; call after every step. */
+  /** Mark namespaces with no references dead, queueing their teardown; call after every step. */
   settle(): void {
-    for (const ns of this.nss) if (ns.alive && this.refs(ns.id) === 0) ns.alive = false;
+    for (const ns of this.nss) {
+      if (ns.alive && this.refs(ns.id) === 0) {
+        ns.alive = false;
+        this.pendingTeardown.push(ns.id);
+      }
+    }
   }
 
   /** Whether a non-initial namespace can hold its own probe value. */
@@ -122,11 +223,23 @@ export class Model {
   }
 }
 
-/** The real side: a kernel and the model-id → Net mapping. */
+/** The real side: a kernel, the model-id → Net mapping, and model device → NetDevice. */
 export class Real {
   readonly nets: Net[];
+  readonly devs = new Map<number, NetDevice>();
+  /** Frames the harness's handler received, as `netId:devname`. */
+  readonly received: string[] = [];
   constructor(readonly kernel: Kernel) {
     this.nets = [kernel.initNet];
+    const lo = netdev(kernel).loopback(kernel.initNet);
+    if (lo !== undefined) this.devs.set(0, lo);
+  }
+
+  /** The kernel device behind a model device. */
+  device(dev: ModelDev): NetDevice {
+    const d = this.devs.get(dev.id);
+    if (d === undefined) throw new Error(`harness: model device ${dev.id} (${dev.name}) has no kernel device`);
+    return d;
   }
 
   task(pid: number): Task {
@@ -179,6 +292,7 @@ export function checkInvariants(model: Model, real: Real): void {
     if (t.net !== real.nets[mt.ns]) fail(`task ${mt.pid} is in namespace ${t.net.id}, model says ${mt.ns}`);
     if (t.fdCount !== mt.fds.filter((f) => f !== undefined).length) fail(`task ${mt.pid} descriptor count differs`);
   }
+  checkDevices(model, real);
   const names = [...model.names.keys()].reverse();
   const listed = k.netns.list();
   if (listed.join(',') !== names.join(',')) fail(`ip netns list gives [${listed.join(',')}], model [${names.join(',')}]`);
@@ -195,5 +309,41 @@ export function checkTornDown(model: Model, real: Real): void {
     if (!ns.alive && (net.lifecycle !== 'dead' || net.filledSlots !== 0)) {
       fail(`namespace ${ns.id} is ${net.lifecycle} with ${net.filledSlots} state slots after teardown`);
     }
+  }
+}
+
+/**
+ * Devices: every namespace that still has its devices (alive, or dying with its
+ * teardown not run yet) lists exactly the model's, by name, kind, up state and veth peer;
+ * every device the model deleted is unregistered. Nothing shows in a namespace it was not
+ * put in — isolation of the device lists.
+ */
+function checkDevices(model: Model, real: Real): void {
+  const core = netdev(real.kernel);
+  const pending = new Set(model.pendingTeardown);
+  for (const ns of model.nss) {
+    if (!ns.alive && !pending.has(ns.id)) continue;
+    const net = real.nets[ns.id] as Net;
+    const want = model
+      .devsOf(ns.id)
+      .map((d) => `${d.name}/${d.kind}/${d.up ? 'up' : 'down'}/${d.peer === undefined ? '-' : `${d.peer.ns}:${d.peer.name}`}`)
+      .sort();
+    const got = core
+      .devices(net)
+      .map((d) => {
+        const peer = 'peer' in d ? (d as { peer: NetDevice | undefined }).peer : undefined;
+        const peerNs = peer === undefined ? -1 : real.nets.indexOf(peer.net);
+        return `${d.name}/${d.kind}/${d.up ? 'up' : 'down'}/${peer === undefined ? '-' : `${peerNs}:${peer.name}`}`;
+      })
+      .sort();
+    if (want.join(' ') !== got.join(' ')) {
+      fail(`isolation: namespace ${ns.id} has devices [${got.join(' ')}], model [${want.join(' ')}]`);
+    }
+  }
+  for (const d of model.devs) {
+    const dev = real.devs.get(d.id);
+    if (dev === undefined) continue;
+    if (!d.alive && dev.registered) fail(`device ${d.name} outlives its deletion`);
+    if (d.alive && (!dev.registered || dev.net !== real.nets[d.ns])) fail(`device ${d.name} is not where the model put it`);
   }
 }

@@ -7,7 +7,9 @@
 
 import fc from 'fast-check';
 import { Kernel, stagePrefixes, type Layer, type StageSelection } from '@netstage/core-net';
+import { devicesLayer, netdev } from '@netstage/devices';
 import { commandArbitraries } from './commands.js';
+import { HARNESS_ETHERTYPE, deviceCommandArbitraries } from './device-commands.js';
 import { Model, Real, checkInvariants, checkTornDown, modelStages } from './model.js';
 import { probeLayer } from './probe-layer.js';
 
@@ -23,8 +25,8 @@ export interface BisectOptions {
   readonly removeGates?: readonly string[];
 }
 
-/** The layers the harness boots: core-net's and the probe stand-in. */
-export const harnessLayers: readonly Layer[] = [probeLayer];
+/** The layers the harness boots: core-net's, the devices layer, and the probe stand-in. */
+export const harnessLayers: readonly Layer[] = [devicesLayer(), probeLayer];
 
 /** Every prefix of the series the harness walks, from none to all. */
 export function harnessSelections(): StageSelection[] {
@@ -38,7 +40,7 @@ export function harnessSelections(): StageSelection[] {
 export function bisect(selection: StageSelection, options: BisectOptions): void {
   const stages = modelStages(selection);
   const property = fc.property(
-    fc.commands(commandArbitraries(), { maxCommands: options.maxCommands ?? 60, size: 'max' }),
+    fc.commands([...commandArbitraries(), ...deviceCommandArbitraries()], { maxCommands: options.maxCommands ?? 60, size: 'max' }),
     (cmds) => {
       const kernel = Kernel.boot({
         stages: selection,
@@ -50,7 +52,13 @@ export function bisect(selection: StageSelection, options: BisectOptions): void 
         const model = new Model(stages);
         model.spawn(0, []);
         kernel.initTask.fork();
-        return { model, real: new Real(kernel) };
+        const real = new Real(kernel);
+        netdev(kernel).handlers.add({
+          name: 'harness',
+          etherType: HARNESS_ETHERTYPE,
+          receive: (_frame, dev) => real.received.push(`${real.nets.indexOf(dev.net)}:${dev.name}`),
+        });
+        return { model, real };
       };
       fc.modelRun(setup, cmds);
       assertCleanTeardown(kernel);

@@ -25,7 +25,7 @@ describe('the harness can fail', () => {
     expect(probeOff).toBeDefined();
     if (probeOff === undefined) return;
     expect(() => bisect(probeOff, { runs: 200, seed, removeGates: ['probe-per-ns'] })).toThrow(
-      /bisect failed at stage selection '3'[\s\S]*replay: seed[\s\S]*(refusal mismatch in probe|init equivalence)/,
+      new RegExp(`bisect failed at stage selection '${probeOff.spec}'[\\s\\S]*replay: seed[\\s\\S]*(refusal mismatch in probe|init equivalence)`),
     );
   });
 
@@ -34,6 +34,15 @@ describe('the harness can fail', () => {
     if (cloneOff === undefined) return;
     expect(() => bisect(cloneOff, { runs: 200, seed, removeGates: ['net-ns-clone'] })).toThrow(
       /refusal mismatch in (unshare|ip netns add): expected EINVAL/,
+    );
+  });
+
+  it('finds a child namespace reaching rtnetlink before its socket exists', () => {
+    const rtnlOff = selections.find((s) => s.ids().includes('loopback-per-ns') && !s.ids().includes('rtnl-netns-socket'));
+    expect(rtnlOff).toBeDefined();
+    if (rtnlOff === undefined) return;
+    expect(() => bisect(rtnlOff, { runs: 200, seed, removeGates: ['rtnl-netns-socket'] })).toThrow(
+      /refusal mismatch in link [a-z /]+: expected ECONNREFUSED, got (success|EINVAL)/,
     );
   });
 

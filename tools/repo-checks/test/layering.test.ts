@@ -31,6 +31,7 @@ describe('layering lint (core-net <- devices <- ipv4 <- sockets <- procfs <- cli
     const tagOf = (dir: string): unknown =>
       (JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as { nx?: { tags?: string[] } }).nx?.tags;
     expect(tagOf('packages/core-net')).toEqual(['layer:core-net']);
+    expect(tagOf('packages/devices')).toEqual(['layer:devices']);
     expect(tagOf('packages/cli')).toEqual(['layer:cli']);
   });
 });

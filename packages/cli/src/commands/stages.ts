@@ -15,7 +15,8 @@ export const stagesUsage = 'Usage: netstage stages [--stage SEL]\n';
 
 /**
  * Print the manifest: number, id, layer, upstream subject, upstream commit (12-digit
- * short id, as a kernel `Fixes:` tag writes it), on/off, and why.
+ * short id, as a kernel `Fixes:` tag writes it), on/off, and why. A subject marked `*`
+ * is a reconstruction, said in a footnote.
  *
  * @returns the exit status: 0, or 2 for a bad option or selection (one line on stderr).
  *
@@ -55,17 +56,20 @@ export function stagesCommand(args: readonly string[], io: CommandIo): number {
     throw err;
   }
   const rows: string[][] = [['#', 'id', 'layer', 'upstream subject', 'commit', 'state', 'why']];
+  let unverified = false;
   for (const s of kernel.manifest.stages) {
+    unverified ||= s.subjectVerified === false;
     rows.push([
       String(s.number),
       s.id,
       s.layer,
-      s.subject,
+      s.subjectVerified === false ? `${s.subject} *` : s.subject,
       s.commit.slice(0, 12),
       kernel.stages.isOn(s) ? 'on' : 'off',
       kernel.stages.why(s),
     ]);
   }
   io.out(formatColumns(rows));
+  if (unverified) io.out('* subject reconstructed: not checked against the mainline history (the commit id is)\n');
   return 0;
 }

@@ -1,0 +1,548 @@
+/**
+ * `NetDevice` and its drivers: loopback, veth, dummy, and a NIC with a wire the tests
+ * (and later the playground) inject into and drain from.
+ *
+ * @module
+ */
+
+import type { Kernel, Net } from '@netstage/core-net';
+import { STAT, STAT_COUNT } from './counters.js';
+import { IFF, type OperState } from './flags.js';
+import { ETH_HLEN, MAC_BROADCAST, MAC_ZERO } from './wire/ethernet.js';
+
+/** The device drivers netstage has. */
+export type DeviceKind = 'loopback' | 'veth' | 'dummy' | 'nic';
+
+/** The link layer a device speaks, as `ip link` names it (`link/ether`, `link/loopback`). */
+export type LinkType = 'ether' | 'loopback';
+
+/** A frame seen by a device's capture tap. */
+export interface CapturedFrame {
+  /** Virtual time (ms) when the device saw it. */
+  readonly time: number;
+  /** `in` for received, `out` for transmitted. */
+  readonly direction: 'in' | 'out';
+  /** A copy of the frame's bytes. */
+  readonly bytes: Uint8Array;
+}
+
+/** The hooks a device calls into the core; the devices layer provides them. */
+export interface DeviceCore {
+  /** A frame arrived on `dev`: queue it for the receive dispatch at this instant. */
+  netifRx(dev: NetDevice, frame: Uint8Array): void;
+  /** Show an outgoing frame to the taps. */
+  transmitted(dev: NetDevice, frame: Uint8Array): void;
+  /** The device's carrier changed (`netif_carrier_on/off`): recompute and announce. */
+  carrierChanged(dev: NetDevice): void;
+}
+
+/** Most frames a capture tap keeps (oldest dropped first). */
+export const CAPTURE_LIMIT = 10_000;
+
+/**
+ * A network device: a name and an ifindex unique in its namespace, flags, MTU, MAC,
+ * counters, and the namespace it is in — a plain pointer, not a counted reference,
+ * as `dev_net()` is: a device never outlives its namespace, it is moved or deleted
+ * first.
+ *
+ * Created and configured through the devices layer (`registerNetdevice`, the link
+ * control surface); the fields here are read-only to everyone else.
+ *
+ * @remarks
+ * `struct net_device` (`include/linux/netdevice.h`).
+ */
+export abstract class NetDevice {
+  /** The driver. */
+  abstract readonly kind: DeviceKind;
+  /** The link layer. */
+  abstract readonly linkType: LinkType;
+  /** Whether it is a virtual device with link ops (`rtnl_link_ops`): deleted with its namespace since v2.6.29. */
+  abstract readonly virtual: boolean;
+  /** Whether it may never leave its namespace (`NETIF_F_NETNS_LOCAL`). */
+  readonly netnsLocal: boolean = false;
+  /** Smallest MTU accepted. */
+  abstract readonly minMtu: number;
+  /** Largest MTU accepted. */
+  abstract readonly maxMtu: number;
+  /** Counters, indexed by {@link STAT}. */
+  readonly stats = new Float64Array(STAT_COUNT);
+  /** `txqueuelen`. */
+  readonly txQueueLen: number = 1000;
+  /** The kernel it belongs to. */
+  readonly kernel: Kernel;
+
+  #name: string;
+  #ifindex = 0;
+  #net: Net;
+  #mtu: number;
+  #mac: number;
+  #up = false;
+  #everUp = false;
+  #operstate: OperState = 'UNKNOWN';
+  #registered = false;
+  #capture: CapturedFrame[] | undefined;
+  #backlog: (Uint8Array | undefined)[] = [];
+  #backlogHead = 0;
+  #backlogSize = 0;
+  #core: DeviceCore;
+
+  /** @internal drivers only. */
+  protected constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mtu: number, mac: number) {
+    this.kernel = kernel;
+    this.#core = core;
+    this.#net = net;
+    this.#name = name;
+    this.#mtu = mtu;
+    this.#mac = mac;
+  }
+
+  /** Interface name, unique in its namespace. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Interface index, unique in its namespace (0 until registered). */
+  get ifindex(): number {
+    return this.#ifindex;
+  }
+
+  /** The namespace it is in. */
+  get net(): Net {
+    return this.#net;
+  }
+
+  /** MTU in bytes. */
+  get mtu(): number {
+    return this.#mtu;
+  }
+
+  /** MAC address as a 48-bit number. */
+  get mac(): number {
+    return this.#mac;
+  }
+
+  /** Link-layer broadcast address. */
+  get broadcast(): number {
+    return this.linkType === 'loopback' ? MAC_ZERO : MAC_BROADCAST;
+  }
+
+  /** Whether it is administratively up (`IFF_UP`). */
+  get up(): boolean {
+    return this.#up;
+  }
+
+  /** Whether it is in its namespace's device list. */
+  get registered(): boolean {
+    return this.#registered;
+  }
+
+  /** Whether the link below is there (`netif_carrier_ok`), ignoring whether it is up. */
+  abstract get carrier(): boolean;
+
+  /** Flags that do not depend on state (`BROADCAST`, `MULTICAST`, `LOOPBACK`, `NOARP`). */
+  protected abstract get baseFlags(): number;
+
+  /**
+   * The flags `ip link` shows (`dev_get_flags()`): the base flags, plus `UP`, and while
+   * up `RUNNING` (operationally up) and `LOWER_UP` (carrier).
+   */
+  get flags(): number {
+    let f = this.baseFlags;
+    if (this.#up) {
+      f |= IFF.UP;
+      if (this.carrier) f |= IFF.LOWER_UP;
+      if (this.#operstate === 'UP' || this.#operstate === 'UNKNOWN') f |= IFF.RUNNING;
+    }
+    return f;
+  }
+
+  /**
+   * RFC 2863 operational state, as `ip link` prints after `state`: `DOWN` while down,
+   * else the state link-watch last computed — `UNKNOWN` for a device whose driver never
+   * reports carrier (lo, dummy).
+   *
+   * @remarks
+   * `rtnl_fill_ifinfo()` reports `IF_OPER_DOWN` for a device that is not running, else
+   * `dev->operstate`, which `linkwatch_do_dev()` sets from `default_operstate()`.
+   */
+  get operstate(): OperState {
+    return this.#up ? this.#operstate : 'DOWN';
+  }
+
+  /** The ifindex of the device below, as `dev_get_iflink()`: a veth's peer; else its own. */
+  get iflink(): number {
+    return this.#ifindex;
+  }
+
+  /**
+   * The queueing discipline `ip link` shows: `noop` until the device is first brought
+   * up, then `noqueue` (these drivers set `IFF_NO_QUEUE`), kept after it goes down
+   * again; a new registration (a move) starts from `noop` again.
+   */
+  get qdisc(): string {
+    return this.#everUp ? 'noqueue' : 'noop';
+  }
+
+  /**
+   * Transmit a whole Ethernet frame (`dev_queue_xmit` → `dev_hard_start_xmit`): shown to
+   * the taps, handed to the driver, counted by it. Returns whether it was taken. Never
+   * throws. A device that is down or has no carrier drops the frame in its qdisc without
+   * counting it in the device's counters.
+   */
+  transmit(frame: Uint8Array): boolean {
+    // Without carrier link-watch has swapped in the noop qdisc: the frame is dropped
+    // there, before the taps and the driver, and the device counts nothing.
+    if (!this.#up || !this.carrier) return false;
+    this.#capture?.push({ time: this.kernel.clock.now, direction: 'out', bytes: frame.slice() });
+    this.#trimCapture();
+    this.#core.transmitted(this, frame);
+    return this.xmit(frame);
+  }
+
+  /** The driver's transmit (`ndo_start_xmit`). */
+  protected abstract xmit(frame: Uint8Array): boolean;
+
+  /**
+   * Start keeping a copy of every frame in and out (at most {@link CAPTURE_LIMIT}),
+   * with virtual timestamps, for inspection or pcap export.
+   */
+  startCapture(): void {
+    this.#capture ??= [];
+  }
+
+  /** Stop capturing and return what was captured. */
+  stopCapture(): CapturedFrame[] {
+    const frames = this.#capture ?? [];
+    this.#capture = undefined;
+    return frames;
+  }
+
+  /** What the capture tap holds so far. */
+  captured(): readonly CapturedFrame[] {
+    return this.#capture ?? [];
+  }
+
+  protected count(stat: number, by = 1): void {
+    this.stats[stat] = (this.stats[stat] ?? 0) + by;
+  }
+
+  /** A frame arrives from the link below: queue it for the dispatch (`netif_rx`). */
+  protected deliverToStack(frame: Uint8Array): boolean {
+    if (!this.#up) {
+      this.count(STAT.rx_dropped);
+      return false;
+    }
+    if (frame.length < ETH_HLEN) {
+      this.count(STAT.rx_errors);
+      this.count(STAT.rx_length_errors);
+      return false;
+    }
+    this.#core.netifRx(this, frame);
+    return true;
+  }
+
+  /** @internal the layer only: the backlog of frames waiting for the dispatch. */
+  _enqueueBacklog(frame: Uint8Array, limit: number): 'first' | 'queued' | 'full' {
+    // enqueue_to_backlog accepts while qlen <= netdev_max_backlog: limit + 1 frames fit.
+    if (this.#backlogSize > limit) {
+      this.count(STAT.rx_dropped);
+      return 'full';
+    }
+    const cap = this.#backlog.length;
+    if (this.#backlogSize === cap) this.#growBacklog();
+    const tail = (this.#backlogHead + this.#backlogSize) % this.#backlog.length;
+    this.#backlog[tail] = frame;
+    this.#backlogSize++;
+    return this.#backlogSize === 1 ? 'first' : 'queued';
+  }
+
+  /** @internal the layer only: take the oldest waiting frame. */
+  _dequeueBacklog(): Uint8Array | undefined {
+    if (this.#backlogSize === 0) return undefined;
+    const frame = this.#backlog[this.#backlogHead];
+    this.#backlog[this.#backlogHead] = undefined;
+    this.#backlogHead = (this.#backlogHead + 1) % this.#backlog.length;
+    this.#backlogSize--;
+    return frame;
+  }
+
+  /** Frames waiting for the receive dispatch. */
+  get backlog(): number {
+    return this.#backlogSize;
+  }
+
+  /** @internal the layer only: a frame is handed to the dispatch; count and capture it. */
+  _received(frame: Uint8Array, multicast: boolean): void {
+    this.count(STAT.rx_packets);
+    this.count(STAT.rx_bytes, frame.length);
+    if (multicast) this.count(STAT.multicast);
+    this.#capture?.push({ time: this.kernel.clock.now, direction: 'in', bytes: frame.slice() });
+    this.#trimCapture();
+  }
+
+  /** @internal the dispatch only: nobody took the frame. */
+  _countUnclaimed(): void {
+    this.count(STAT.rx_dropped);
+  }
+
+  /** @internal the layer only. */
+  _register(net: Net, name: string, ifindex: number): void {
+    this.#net = net;
+    this.#name = name;
+    this.#ifindex = ifindex;
+    this.#registered = true;
+    this.#everUp = false;
+  }
+
+  /** @internal link-watch only: the state `default_operstate()` computed. */
+  _setOperstate(state: OperState): void {
+    this.#operstate = state;
+  }
+
+  /** @internal the layer only. */
+  _unlist(): void {
+    this.#registered = false;
+    this.#backlog = [];
+    this.#backlogHead = 0;
+    this.#backlogSize = 0;
+  }
+
+  /** @internal the layer only. */
+  _setName(name: string): void {
+    this.#name = name;
+  }
+
+  /** @internal the layer only. */
+  _setMtu(mtu: number): void {
+    this.#mtu = mtu;
+  }
+
+  /** @internal the layer only. */
+  _setMac(mac: number): void {
+    this.#mac = mac;
+  }
+
+  /** @internal the layer only; returns whether it changed. */
+  _setUp(up: boolean): boolean {
+    if (this.#up === up) return false;
+    this.#up = up;
+    if (up) this.#everUp = true;
+    return true;
+  }
+
+  /** The core's hooks, for drivers. */
+  protected get core(): DeviceCore {
+    return this.#core;
+  }
+
+  #growBacklog(): void {
+    const old = this.#backlog;
+    const cap = Math.max(16, old.length * 2);
+    const next = new Array<Uint8Array | undefined>(cap);
+    for (let k = 0; k < this.#backlogSize; k++) next[k] = old[(this.#backlogHead + k) % old.length];
+    this.#backlog = next;
+    this.#backlogHead = 0;
+  }
+
+  #trimCapture(): void {
+    const c = this.#capture;
+    if (c !== undefined && c.length > CAPTURE_LIMIT) c.splice(0, c.length - CAPTURE_LIMIT);
+  }
+}
+
+/**
+ * `lo` (`drivers/net/loopback.c`): every frame sent is received again by itself.
+ * Immutable namespace, MTU 65536, all-zero MAC, `LOOPBACK` flag, state `UNKNOWN` when up.
+ */
+export class LoopbackDevice extends NetDevice {
+  readonly kind = 'loopback';
+  readonly linkType = 'loopback';
+  readonly virtual = false;
+  override readonly netnsLocal = true;
+  readonly minMtu = 0;
+  readonly maxMtu = 0x7fffffff;
+
+  /** @internal the devices layer creates one per namespace. */
+  constructor(kernel: Kernel, core: DeviceCore, net: Net) {
+    super(kernel, core, net, 'lo', 65536, MAC_ZERO);
+  }
+
+  get carrier(): boolean {
+    return true;
+  }
+
+  protected get baseFlags(): number {
+    return IFF.LOOPBACK;
+  }
+
+  protected xmit(frame: Uint8Array): boolean {
+    this.count(STAT.tx_packets);
+    this.count(STAT.tx_bytes, frame.length);
+    return this.deliverToStack(frame);
+  }
+}
+
+/**
+ * `dummy` (`drivers/net/dummy.c`): a virtual device that counts what it is given and
+ * discards it. `BROADCAST,NOARP`; state `UNKNOWN` when up.
+ */
+export class DummyDevice extends NetDevice {
+  readonly kind = 'dummy';
+  readonly linkType = 'ether';
+  readonly virtual = true;
+  readonly minMtu = 0;
+  readonly maxMtu = 0;
+
+  /** @internal created through the link control surface. */
+  constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mac: number) {
+    super(kernel, core, net, name, 1500, mac);
+  }
+
+  get carrier(): boolean {
+    return true;
+  }
+
+  protected get baseFlags(): number {
+    return IFF.BROADCAST | IFF.NOARP;
+  }
+
+  protected xmit(frame: Uint8Array): boolean {
+    this.count(STAT.tx_packets);
+    this.count(STAT.tx_bytes, frame.length);
+    return true;
+  }
+}
+
+/**
+ * One end of a veth pair (`drivers/net/veth.c`): what one end sends, the other
+ * receives, through the event queue. Carrier only while both ends are up; up with the
+ * peer down it is `NO-CARRIER`, state `LOWERLAYERDOWN`.
+ */
+export class VethDevice extends NetDevice {
+  readonly kind = 'veth';
+  readonly linkType = 'ether';
+  readonly virtual = true;
+  readonly minMtu = 68;
+  readonly maxMtu = 65535;
+  #peer: VethDevice | undefined;
+
+  /** @internal created in pairs through the link control surface. */
+  constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mac: number) {
+    super(kernel, core, net, name, 1500, mac);
+  }
+
+  /** The other end (undefined once the pair is destroyed). */
+  get peer(): VethDevice | undefined {
+    return this.#peer;
+  }
+
+  /** @internal pairs two ends. */
+  static _pair(a: VethDevice, b: VethDevice): void {
+    a.#peer = b;
+    b.#peer = a;
+  }
+
+  /** @internal the pair is being destroyed. */
+  _unpair(): void {
+    this.#peer = undefined;
+  }
+
+  /** `veth_open` turns both carriers on when the other end is up; `veth_close` turns both off. */
+  get carrier(): boolean {
+    return this.up && this.#peer?.up === true;
+  }
+
+  /** The peer's ifindex (in the peer's namespace), as `veth_get_iflink`. */
+  override get iflink(): number {
+    return this.#peer?.ifindex ?? this.ifindex;
+  }
+
+  protected get baseFlags(): number {
+    return IFF.BROADCAST | IFF.MULTICAST;
+  }
+
+  protected xmit(frame: Uint8Array): boolean {
+    const peer = this.#peer;
+    // Only reached with carrier, so the peer is there and up; is_skb_forwardable()
+    // still refuses a frame too long for it: rx_dropped there, dropped here.
+    if (peer === undefined || frame.length > peer.mtu + ETH_HLEN) {
+      this.count(STAT.tx_dropped);
+      peer?.count(STAT.rx_dropped);
+      return false;
+    }
+    this.count(STAT.tx_packets);
+    this.count(STAT.tx_bytes, frame.length);
+    return peer.deliverToStack(frame);
+  }
+}
+
+/**
+ * A NIC with a wire: frames it sends wait in an out-queue the test (or a simulated
+ * switch) drains; frames put on the wire with {@link NicDevice.inject} arrive as if
+ * received. The kind a kernel can be booted with (`eth0`, `eth1`), and the one that
+ * goes back to `initNet` when its namespace exits.
+ */
+export class NicDevice extends NetDevice {
+  readonly kind = 'nic';
+  readonly linkType = 'ether';
+  readonly virtual = false;
+  readonly minMtu = 68;
+  readonly maxMtu = 9000;
+  #carrier = true;
+  #outbox: Uint8Array[] = [];
+
+  /** @internal created at boot by the devices layer. */
+  constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mac: number) {
+    super(kernel, core, net, name, 1500, mac);
+  }
+
+  /** The driver reports carrier once it is open and the cable is in. */
+  get carrier(): boolean {
+    return this.up && this.#carrier;
+  }
+
+  /** Whether the cable is in. */
+  get plugged(): boolean {
+    return this.#carrier;
+  }
+
+  /** Plug or unplug the cable. */
+  setCarrier(on: boolean): void {
+    if (this.#carrier === on) return;
+    this.#carrier = on;
+    if (this.up) this.core.carrierChanged(this);
+  }
+
+  protected get baseFlags(): number {
+    return IFF.BROADCAST | IFF.MULTICAST;
+  }
+
+  /** A frame arrives on the wire. Returns whether it was accepted (up, carrier, long enough, within MTU). */
+  inject(frame: Uint8Array): boolean {
+    if (!this.carrier) return false;
+    if (frame.length > this.mtu + ETH_HLEN) {
+      this.count(STAT.rx_errors);
+      this.count(STAT.rx_length_errors);
+      return false;
+    }
+    return this.deliverToStack(frame);
+  }
+
+  /** Take every frame sent since the last drain. */
+  drain(): Uint8Array[] {
+    const out = this.#outbox;
+    this.#outbox = [];
+    return out;
+  }
+
+  protected xmit(frame: Uint8Array): boolean {
+    if (this.#outbox.length >= this.txQueueLen) {
+      this.count(STAT.tx_dropped);
+      return false;
+    }
+    this.count(STAT.tx_packets);
+    this.count(STAT.tx_bytes, frame.length);
+    this.#outbox.push(frame.slice());
+    return true;
+  }
+}

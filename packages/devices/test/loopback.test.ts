@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { IFF, LoopbackDevice, MAC_ZERO, STAT, linkInfo } from '../src/index.js';
+import { listing, netErrorOf, world } from './support.js';
+
+describe('loopback (reference §3.1, transcript 4.A)', () => {
+  it('every new namespace has lo at ifindex 1: DOWN, mtu 65536, all-zero MAC, LOOPBACK, no carrier shown', () => {
+    const w = world();
+    const { net } = w.ns('a');
+    const lo = w.core.loopback(net);
+    expect(lo).toBeInstanceOf(LoopbackDevice);
+    if (lo === undefined) return;
+    const info = linkInfo(lo);
+    expect(info).toMatchObject({ ifindex: 1, name: 'lo', mtu: 65536, address: MAC_ZERO, broadcast: MAC_ZERO, operstate: 'DOWN', qdisc: 'noop', txQueueLen: 1000, linkType: 'loopback' });
+    expect(info.flags).toBe(IFF.LOOPBACK);
+    expect(listing(w, net)).toEqual(['1: lo']);
+    w.end();
+  });
+
+  it('up: UNKNOWN with UP, RUNNING and LOWER_UP, qdisc noqueue', () => {
+    const w = world();
+    const { net, sh } = w.ns('a');
+    w.links.set(sh, 'lo', { up: true });
+    const lo = w.dev(net, 'lo');
+    expect(lo.operstate).toBe('UNKNOWN');
+    expect(lo.flags).toBe(IFF.LOOPBACK | IFF.UP | IFF.RUNNING | IFF.LOWER_UP);
+    expect(lo.qdisc).toBe('noqueue');
+    w.end();
+  });
+
+  it('what lo sends it receives, counting both directions', () => {
+    const w = world();
+    const { net, sh } = w.ns('a');
+    w.links.set(sh, 'lo', { up: true });
+    const lo = w.dev(net, 'lo');
+    const got: number[] = [];
+    w.core.handlers.add({ name: 'ip', etherType: 0x0800, receive: (f) => got.push(f.length) });
+    const frame = new Uint8Array(98);
+    frame[12] = 0x08;
+    expect(lo.transmit(frame)).toBe(true);
+    expect(got).toEqual([]);
+    w.kernel.clock.runUntilIdle();
+    expect(got).toEqual([98]);
+    expect([lo.stats[STAT.tx_packets], lo.stats[STAT.tx_bytes], lo.stats[STAT.rx_packets], lo.stats[STAT.rx_bytes]]).toEqual([1, 98, 1, 98]);
+    w.end();
+  });
+
+  it('cannot move: EINVAL "The interface netns is immutable."', () => {
+    const w = world();
+    const { sh } = w.ns('a');
+    w.ns('b');
+    const e = netErrorOf(() => w.withFd(sh, 'b', (fd) => w.links.set(sh, 'lo', { netns: { fd } })));
+    expect(e.code).toBe('EINVAL');
+    expect(e.message).toBe('Error: The interface netns is immutable.');
+    w.end();
+  });
+
+  it('cannot be deleted: EOPNOTSUPP', () => {
+    const w = world();
+    const { net, sh } = w.ns('a');
+    expect(netErrorOf(() => w.links.del(sh, 'lo')).code).toBe('EOPNOTSUPP');
+    expect(listing(w, net)).toEqual(['1: lo']);
+    w.end();
+  });
+
+  it('comes up after every subsystem and goes away last among devices', () => {
+    const w = world();
+    expect(w.kernel.pernetOps.map((o) => `${o.kind}:${o.name}`)).toEqual([
+      'subsys:netdev',
+      'subsys:ifindex',
+      'device:loopback',
+      'device:default-device',
+    ]);
+    const order: string[] = [];
+    w.core.chain.subscribe({ name: 't', onEvent: (e, d) => order.push(`${e}:${d.name}`) });
+    const { sh } = w.ns('a');
+    w.links.add(sh, { kind: 'dummy', name: 'd0' });
+    sh.exit();
+    w.kernel.netns.del('a');
+    w.kernel.clock.runUntilIdle();
+    expect(order).toEqual(['register:lo', 'register:d0', 'unregister:d0', 'unregister:lo']);
+    w.end();
+  });
+
+  it("before 'loopback-per-ns' a new namespace has no lo", () => {
+    const w = world({ stages: 'net-ns-clone' });
+    const net = w.kernel.netns.add('a');
+    expect(w.core.devices(net)).toEqual([]);
+    expect(w.core.loopback(w.kernel.initNet)?.ifindex).toBe(1);
+    w.end();
+  });
+
+  it("before 'ifindex-per-ns' one counter serves the kernel: a child's lo is not ifindex 1 (v2.6.24)", () => {
+    const w = world({ stages: 'virt-dev-delete-on-exit', devices: { nics: ['eth0'] } });
+    const { net } = w.ns('a');
+    expect(listing(w, w.kernel.initNet)).toEqual(['1: lo', '2: eth0']);
+    expect(listing(w, net)).toEqual(['3: lo']);
+    w.end();
+  });
+});
