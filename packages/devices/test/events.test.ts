@@ -1,4 +1,4 @@
-import { Kernel, NetError, type Layer, type Net } from '@netstage/core-net';
+import { Kernel, type Layer, type Net } from '@netstage/core-net';
 import { describe, expect, it } from 'vitest';
 import {
   LinkControl,
@@ -11,6 +11,7 @@ import {
   type NetdevSubscriber,
   type Netdev,
 } from '../src/index.js';
+import { netErrorOf, expectNoLeak } from './support.js';
 
 /** Every stage of core-net and devices except `dev-events-ns-safe`. */
 const EVENTS_OFF =
@@ -41,16 +42,6 @@ const ALL_BUT_PROBE = ['net-ns-basic', 'net-ns-task', 'net-ns-clone', ...devices
 const MAC_A = 0x02_0000_000a01;
 const MAC_B = 0x02_0000_000b02;
 
-/** The NetError `fn` throws; fails the test when it throws nothing or something else. */
-function netErrorOf(fn: () => unknown): NetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof NetError) return err;
-    throw err;
-  }
-  throw new Error('expected a NetError, nothing was thrown');
-}
 
 interface Recorder {
   /** `event:devname`, in delivery order. */
@@ -80,13 +71,6 @@ function dummy(core: Netdev, net: Net, name: string, mac = MAC_A): NetDevice {
   return dev;
 }
 
-/** Delete every named namespace and check that nothing is left. */
-function expectNoLeak(kernel: Kernel): void {
-  for (const name of kernel.netns.list()) kernel.netns.del(name);
-  kernel.clock.runUntilIdle();
-  expect(kernel.netCount).toBe(1);
-  expect(kernel.dyingCount).toBe(0);
-}
 
 describe('device events: sequences', () => {
   it('registering a dummy announces register, with the device already listed', () => {

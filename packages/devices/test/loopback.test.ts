@@ -33,7 +33,7 @@ describe('loopback (reference §3.1, transcript 4.A)', () => {
     w.links.set(sh, 'lo', { up: true });
     const lo = w.dev(net, 'lo');
     const got: number[] = [];
-    w.core.handlers.add({ name: 'ip', etherType: 0x0800, receive: (f) => got.push(f.length) });
+    const remove = w.core.handlers.add({ name: 'ip', etherType: 0x0800, receive: (f) => got.push(f.length) });
     const frame = new Uint8Array(98);
     frame[12] = 0x08;
     expect(lo.transmit(frame)).toBe(true);
@@ -41,6 +41,7 @@ describe('loopback (reference §3.1, transcript 4.A)', () => {
     w.kernel.clock.runUntilIdle();
     expect(got).toEqual([98]);
     expect([lo.stats[STAT.tx_packets], lo.stats[STAT.tx_bytes], lo.stats[STAT.rx_packets], lo.stats[STAT.rx_bytes]]).toEqual([1, 98, 1, 98]);
+    remove();
     w.end();
   });
 
@@ -71,13 +72,14 @@ describe('loopback (reference §3.1, transcript 4.A)', () => {
       'device:default-device',
     ]);
     const order: string[] = [];
-    w.core.chain.subscribe({ name: 't', onEvent: (e, d) => order.push(`${e}:${d.name}`) });
+    const unsubscribe = w.core.chain.subscribe({ name: 't', onEvent: (e, d) => order.push(`${e}:${d.name}`) });
     const { sh } = w.ns('a');
     w.links.add(sh, { kind: 'dummy', name: 'd0' });
     sh.exit();
     w.kernel.netns.del('a');
     w.kernel.clock.runUntilIdle();
     expect(order).toEqual(['register:lo', 'register:d0', 'unregister:d0', 'unregister:lo']);
+    unsubscribe();
     w.end();
   });
 

@@ -21,6 +21,7 @@ import {
   type NetDevice,
   type Netdev,
 } from '../src/index.js';
+import { expectNoLeak } from './support.js';
 
 const NIC_MAC = 0x02_0000_000a01;
 const PEER_MAC = 0x02_0000_000b02;
@@ -104,13 +105,6 @@ function vethAcross(kernel: Kernel, ns: string): { a0: NetDevice; b0: NetDevice 
   return { a0, b0 };
 }
 
-/** Delete every named namespace and check that nothing is left. */
-function expectNoLeak(kernel: Kernel): void {
-  for (const name of kernel.netns.list()) kernel.netns.del(name);
-  kernel.clock.runUntilIdle();
-  expect(kernel.netCount).toBe(1);
-  expect(kernel.dyingCount).toBe(0);
-}
 
 describe('receive path: delivery and dispatch', () => {
   it('delivers frames through the event queue, not synchronously', () => {

@@ -14,7 +14,11 @@ export interface World {
   dev(net: Net, name: string): NetDevice;
   /** Run `fn` with a descriptor for /run/netns/NAME open in `task` (as `ip` opens it). */
   withFd<T>(task: Task, name: string, fn: (fd: number) => T): T;
-  /** Exit every shell, delete every name, drain the queue, and demand only initNet remains. */
+  /**
+   * Exit every shell, delete every name, drain the queue, and demand that only initNet
+   * remains, with no device left in a dead namespace and every event subscription and
+   * protocol handler the test added removed again.
+   */
   end(): void;
 }
 
@@ -23,6 +27,10 @@ export function world(options: Omit<BootOptions, 'layers'> & { devices?: Devices
   const kernel = Kernel.boot({ ...boot, layers: [devicesLayer(devices)] });
   const core = netdev(kernel);
   const shells: Task[] = [];
+  const subscribers = core.chain.size;
+  const handlers = core.handlers.size;
+  const made: NetDevice[] = [];
+  const unsubscribe = core.chain.subscribe({ name: 'leak-check', onEvent: (e, d) => e === 'register' && made.push(d) });
   return {
     kernel,
     core,
@@ -52,6 +60,10 @@ export function world(options: Omit<BootOptions, 'layers'> & { devices?: Devices
       kernel.clock.runUntilIdle();
       expect(kernel.netCount).toBe(1);
       expect(kernel.dyingCount).toBe(0);
+      for (const d of made) if (d.registered) expect(d.net).toBe(kernel.initNet);
+      unsubscribe();
+      expect(core.chain.size).toBe(subscribers);
+      expect(core.handlers.size).toBe(handlers);
     },
   };
 }
@@ -65,6 +77,14 @@ export function netErrorOf(fn: () => unknown): NetError {
     throw err;
   }
   throw new Error('expected a NetError, but nothing was thrown');
+}
+
+/** Delete every named namespace and check that nothing is left. */
+export function expectNoLeak(kernel: Kernel): void {
+  for (const name of kernel.netns.list()) kernel.netns.del(name);
+  kernel.clock.runUntilIdle();
+  expect(kernel.netCount).toBe(1);
+  expect(kernel.dyingCount).toBe(0);
 }
 
 /** `ifindex: name` for every device of a namespace, in ifindex order. */

@@ -11,17 +11,8 @@ import {
   resolveIfname,
   type NetDevice,
 } from '../src/index.js';
+import { netErrorOf } from './support.js';
 
-/** The NetError `fn` throws; fails the test when it throws nothing or something else. */
-function netErrorOf(fn: () => unknown): NetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof NetError) return err;
-    throw err;
-  }
-  throw new Error('expected a NetError, nothing was thrown');
-}
 
 /** A kernel with the devices layer, its device core, and a way to add dummies to initNet. */
 function boot(): { kernel: Kernel; table: DeviceTable; dummy: (name: string) => NetDevice } {

@@ -71,7 +71,7 @@ describe('veth pairs', () => {
       w.links.set(sh, name, { up: true });
     }
     const seen: string[] = [];
-    w.core.handlers.add({ name: 'ip', etherType: ETH_P_IP, receive: (f, dev) => seen.push(`${dev.net.id}:${dev.name}:${f.length}`) });
+    const remove = w.core.handlers.add({ name: 'ip', etherType: ETH_P_IP, receive: (f, dev) => seen.push(`${dev.net.id}:${dev.name}:${f.length}`) });
     const veth0 = w.dev(a.net, 'veth0');
     expect(veth0.transmit(ipFrame())).toBe(true);
     expect(seen).toEqual([]);
@@ -81,6 +81,7 @@ describe('veth pairs', () => {
     expect([veth0.stats[STAT.tx_packets], veth0.stats[STAT.tx_bytes]]).toEqual([1, 98]);
     expect([veth1.stats[STAT.rx_packets], veth1.stats[STAT.rx_bytes]]).toEqual([1, 98]);
     expect(w.dev(c.net, 'veth1').stats[STAT.rx_packets]).toBe(0);
+    remove();
     w.end();
   });
 
@@ -113,6 +114,17 @@ describe('veth pairs', () => {
     expect(listing(w, b.net)).toEqual(['1: lo']);
     expect(veth0.peer).toBeUndefined();
     expect(veth0.transmit(ipFrame())).toBe(false);
+    w.end();
+  });
+
+  it('a peer placed by handle and one placed by pid both land (gVisor #14510)', () => {
+    const w = world();
+    const a = w.ns('a');
+    const b = w.ns('b');
+    w.withFd(a.sh, 'b', (fd) => w.links.add(a.sh, { kind: 'veth', name: 'h0', peer: { name: 'h1', netns: { fd } } }));
+    w.links.add(a.sh, { kind: 'veth', name: 'p0', peer: { name: 'p1', netns: { pid: b.sh.pid } } });
+    expect(listing(w, b.net)).toEqual(['1: lo', '2: h1', '3: p1']);
+    expect(listing(w, a.net)).toEqual(['1: lo', '2: h0', '3: p0']);
     w.end();
   });
 

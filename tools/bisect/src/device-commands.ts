@@ -25,8 +25,16 @@ function linkFence(model: Model, ns: number): Outcome | undefined {
   return undefined;
 }
 
-function missing(name: string): Outcome {
-  return { ok: false, code: 'ENODEV', message: `Cannot find device "${name}"` };
+/**
+ * The prediction every request about an existing device starts from: the fences, then
+ * ENODEV for a device the caller's namespace does not have.
+ */
+function onDevice(model: Model, ns: number, name: string): { d: ModelDev | undefined; want: Outcome } {
+  const d = model.dev(ns, name);
+  const fenced = linkFence(model, ns);
+  if (fenced !== undefined) return { d, want: fenced };
+  if (d === undefined) return { d, want: { ok: false, code: 'ENODEV', message: `Cannot find device "${name}"` } };
+  return { d, want: OK };
 }
 
 /**
@@ -109,10 +117,10 @@ class LinkDel extends Step {
   }
   apply(model: Model, real: Real): void {
     const mt = pick(model.actors(), this.t);
-    const d = model.dev(mt.ns, this.name);
-    let want = linkFence(model, mt.ns) ?? OK;
-    if (want.ok && d === undefined) want = missing(this.name);
-    else if (want.ok && d?.kind === 'loopback') want = { ok: false, code: 'EOPNOTSUPP' };
+    const start = onDevice(model, mt.ns, this.name);
+    const d = start.d;
+    let want = start.want;
+    if (want.ok && d?.kind === 'loopback') want = { ok: false, code: 'EOPNOTSUPP' };
     expectOutcome('link del', want, () => links(real).del(real.task(mt.pid), this.name));
     if (want.ok && d !== undefined) model.deleteDev(d);
   }
@@ -127,9 +135,7 @@ class LinkUp extends Step {
   }
   apply(model: Model, real: Real): void {
     const mt = pick(model.actors(), this.t);
-    const d = model.dev(mt.ns, this.name);
-    let want = linkFence(model, mt.ns) ?? OK;
-    if (want.ok && d === undefined) want = missing(this.name);
+    const { d, want } = onDevice(model, mt.ns, this.name);
     expectOutcome('link set up/down', want, () => links(real).set(real.task(mt.pid), this.name, { up: this.up }));
     if (want.ok && d !== undefined) d.up = this.up;
   }
@@ -144,10 +150,10 @@ class LinkRename extends Step {
   }
   apply(model: Model, real: Real): void {
     const mt = pick(model.actors(), this.t);
-    const d = model.dev(mt.ns, this.name);
-    let want = linkFence(model, mt.ns) ?? OK;
-    if (want.ok && d === undefined) want = missing(this.name);
-    else if (want.ok && this.to !== this.name && model.dev(mt.ns, this.to) !== undefined) want = { ok: false, code: 'EEXIST' };
+    const start = onDevice(model, mt.ns, this.name);
+    const d = start.d;
+    let want = start.want;
+    if (want.ok && this.to !== this.name && model.dev(mt.ns, this.to) !== undefined) want = { ok: false, code: 'EEXIST' };
     expectOutcome('link set name', want, () => links(real).set(real.task(mt.pid), this.name, { name: this.to }));
     if (want.ok && d !== undefined) d.name = this.to;
   }
@@ -164,10 +170,10 @@ class LinkMove extends Step {
     const mt = pick(model.actors(), this.t);
     withNetnsFd(model, real, mt.pid, this.target, (fd) => {
       const p = model.names.get(this.target) as number;
-      const d = model.dev(mt.ns, this.name);
-      let want = linkFence(model, mt.ns) ?? OK;
-      if (want.ok && d === undefined) want = missing(this.name);
-      else if (want.ok && d?.kind === 'loopback') {
+      const start = onDevice(model, mt.ns, this.name);
+      const d = start.d;
+      let want = start.want;
+      if (want.ok && d?.kind === 'loopback') {
         want = { ok: false, code: 'EINVAL', message: 'Error: The interface netns is immutable.' };
       } else if (want.ok && p !== mt.ns && model.dev(p, this.name) !== undefined) {
         want = { ok: false, code: 'EEXIST', message: 'Error: An interface with the same name exists in the target netns.' };
