@@ -81,6 +81,7 @@ class LinkAdd extends Step {
     const add = (netns?: { fd: number }): void => {
       const p = this.peerNs === undefined ? c : (model.names.get(this.peerNs) as number);
       let want = linkFence(model, c) ?? OK;
+      if (want.ok && this.kind === 'veth' && p !== c && !model.stages.moveNetlink) want = { ok: false, code: 'EINVAL' };
       if (want.ok) {
         if (this.kind === 'dummy') {
           if (model.dev(c, this.name) !== undefined) want = { ok: false, code: 'EEXIST' };
@@ -173,7 +174,9 @@ class LinkMove extends Step {
       const start = onDevice(model, mt.ns, this.name);
       const d = start.d;
       let want = start.want;
-      if (want.ok && d?.kind === 'loopback') {
+      if (want.ok && p !== mt.ns && !model.stages.moveNetlink) {
+        want = { ok: false, code: 'EINVAL' };
+      } else if (want.ok && d?.kind === 'loopback') {
         want = { ok: false, code: 'EINVAL', message: 'Error: The interface netns is immutable.' };
       } else if (want.ok && p !== mt.ns && model.dev(p, this.name) !== undefined) {
         want = { ok: false, code: 'EEXIST', message: 'Error: An interface with the same name exists in the target netns.' };
@@ -210,7 +213,8 @@ class SendFrame extends Step {
     if (sent !== accepted) throw new Error(`transmit on ${d.name} returned ${sent}, model says ${accepted}`);
     real.received.length = 0;
     const touched = runQueue(model, real);
-    const want = receiver === undefined || !receiver.alive || touched.has(receiver.id) ? [] : [`${receiver.ns}:${receiver.name}`];
+    const delivered = receiver !== undefined && receiver.alive && !touched.has(receiver.id) && (receiver.ns === 0 || model.stages.rx);
+    const want = delivered ? [`${receiver.ns}:${receiver.name}`] : [];
     if (real.received.join(',') !== want.join(',')) {
       throw new Error(`isolation: a frame sent on ${mt.ns}:${d.name} reached [${real.received.join(',')}], model [${want.join(',')}]`);
     }

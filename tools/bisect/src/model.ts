@@ -50,6 +50,8 @@ export interface ModelStages {
   readonly rtnlSocket: boolean;
   readonly rtnlLink: boolean;
   readonly virtualExit: boolean;
+  readonly rx: boolean;
+  readonly moveNetlink: boolean;
 }
 
 /** Read the model's stage flags off a selection. */
@@ -63,6 +65,8 @@ export function modelStages(selection: StageSelection): ModelStages {
     rtnlSocket: on.has('rtnl-netns-socket'),
     rtnlLink: on.has('rtnl-link-methods'),
     virtualExit: on.has('virt-dev-delete-on-exit'),
+    rx: on.has('dev-rx-ns-safe'),
+    moveNetlink: on.has('dev-move-netlink'),
   };
 }
 

@@ -28,9 +28,26 @@ export interface BisectOptions {
 /** The layers the harness boots: core-net's, the devices layer, and the probe stand-in. */
 export const harnessLayers: readonly Layer[] = [devicesLayer(), probeLayer];
 
-/** Every prefix of the series the harness walks, from none to all. */
+/**
+ * The selections the harness walks: every prefix of the series, from none to all — the
+ * bisect — and then, for each stage, everything except that stage and the stages that
+ * need it, so a stage that the prefixes only ever see switched on together with its
+ * successors (the 2007 device patches come before clone/unshare) is also seen off with
+ * namespaces around.
+ */
 export function harnessSelections(): StageSelection[] {
-  return stagePrefixes(Kernel.boot({ layers: harnessLayers }).manifest);
+  const manifest = Kernel.boot({ layers: harnessLayers }).manifest;
+  const out = stagePrefixes(manifest);
+  for (const stage of manifest.stages) {
+    const keep = manifest.stages.filter(
+      (s) => s !== stage && !manifest.requirementsOf(s.id).includes(stage),
+    );
+    if (keep.length === manifest.length - 1 && stage.index === manifest.length - 1) continue; // the prefix before 'all'
+    const result = manifest.select(keep.length === 0 ? 'none' : keep.map((s) => s.id).join(','));
+    if (!result.ok) throw new Error(`harness: ${result.error}`);
+    out.push(result.selection);
+  }
+  return out;
 }
 
 /**

@@ -6,9 +6,10 @@ import { bisect, harnessSelections } from '../src/run.js';
 const runs = Number(process.env['NETSTAGE_BISECT_RUNS'] ?? 1000);
 const seed = Number(process.env['NETSTAGE_BISECT_SEED'] ?? 20071010);
 
-describe('bisect harness: every stage prefix keeps DESIGN.md §3.4', () => {
+describe('bisect harness: every stage prefix, and every stage left out, keeps DESIGN.md §3.4', () => {
   for (const selection of harnessSelections()) {
-    it(`prefix ${selection.spec} [${selection.ids().join(', ') || 'none'}]`, () => {
+    const label = /^\d+$/.test(selection.spec) ? `prefix ${selection.spec}` : `without ${selection.manifest.stages.filter((s) => !selection.has(s.index)).map((s) => s.id).join(', ')}`;
+    it(label, () => {
       bisect(selection, { runs, seed });
     });
   }

@@ -1,4 +1,4 @@
-import { Kernel, NetError, type Net, type Task } from '@netstage/core-net';
+import { Kernel, NetError, type ErrnoCode, type Net, type Task } from '@netstage/core-net';
 import { IFF, LinkControl, devicesLayer, type LinkInfo } from '@netstage/devices';
 import { describe, expect, it } from 'vitest';
 import { linuxAvailable, runLinuxSteps } from '../src/linux.js';
@@ -96,6 +96,12 @@ interface Step {
   readonly ip: string;
   /** The same on netstage. */
   readonly sim: (s: Sim) => unknown;
+  /**
+   * For a refusal: the errno netstage must give, and the line iproute2 prints for it on
+   * this kernel (an extack as `Error: ….`, which must be netstage's `message`; without
+   * one, `RTNETLINK answers: <strerror>`).
+   */
+  readonly refused?: readonly [ErrnoCode, string];
 }
 
 /** Run `fn` with `/run/netns/NAME` open in `task`, as `ip link … netns NAME` opens it. */
@@ -112,41 +118,65 @@ const IPV6_OFF =
   "sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'";
 
 const steps: readonly Step[] = [
-  { ip: 'ip -n nst-a link add v0 type veth peer name v1', sim: (s) => s.links.add(s.a, { kind: 'veth', name: 'v0', peer: { name: 'v1' } }) },
+  {
+    ip: 'ip -n nst-a link add v0 type veth peer name v1',
+    sim: (s) => s.links.add(s.a, { kind: 'veth', name: 'v0', peer: { name: 'v1' } }),
+  },
   { ip: 'ip -n nst-a link set v0 up', sim: (s) => s.links.set(s.a, 'v0', { up: true }) },
   { ip: 'ip -n nst-a link set v1 up', sim: (s) => s.links.set(s.a, 'v1', { up: true }) },
   { ip: 'ip -n nst-a link set v1 down', sim: (s) => s.links.set(s.a, 'v1', { up: false }) },
   {
     ip: 'ip -n nst-a link add va type veth peer name vb netns nst-b',
-    sim: (s) => withFd(s, s.a, 'nst-b', (fd) => s.links.add(s.a, { kind: 'veth', name: 'va', peer: { name: 'vb', netns: { fd } } })),
+    sim: (s) =>
+      withFd(s, s.a, 'nst-b', (fd) => s.links.add(s.a, { kind: 'veth', name: 'va', peer: { name: 'vb', netns: { fd } } })),
   },
   { ip: 'ip -n nst-b link set vb up', sim: (s) => s.links.set(s.b, 'vb', { up: true }) },
   { ip: 'ip -n nst-a link set va up', sim: (s) => s.links.set(s.a, 'va', { up: true }) },
   { ip: 'ip -n nst-a link set va down', sim: (s) => s.links.set(s.a, 'va', { up: false }) },
+  // v0 is up: renaming a running device works on this kernel.
   { ip: 'ip -n nst-a link set v0 name v9', sim: (s) => s.links.set(s.a, 'v0', { name: 'v9' }) },
-  { ip: 'ip -n nst-a link set v1 netns nst-b', sim: (s) => withFd(s, s.a, 'nst-b', (fd) => s.links.set(s.a, 'v1', { netns: { fd } })) },
+  // v1 arrives down; its ifindex 2 is vb's in nst-b, so it takes nst-b's next one.
+  {
+    ip: 'ip -n nst-a link set v1 netns nst-b',
+    sim: (s) => withFd(s, s.a, 'nst-b', (fd) => s.links.set(s.a, 'v1', { netns: { fd } })),
+  },
   { ip: 'ip -n nst-a link set lo up', sim: (s) => s.links.set(s.a, 'lo', { up: true }) },
   { ip: 'ip -n nst-a link set v9 mtu 9000', sim: (s) => s.links.set(s.a, 'v9', { mtu: 9000 }) },
+  // Takes va with it.
   { ip: 'ip -n nst-b link del vb', sim: (s) => s.links.del(s.b, 'vb') },
-  // Refusals: nothing may change.
-  { ip: 'ip -n nst-a link set lo netns nst-b', sim: (s) => withFd(s, s.a, 'nst-b', (fd) => s.links.set(s.a, 'lo', { netns: { fd } })) },
-  { ip: 'ip -n nst-a link del lo', sim: (s) => s.links.del(s.a, 'lo') },
-  { ip: 'ip -n nst-a link set v9 mtu 67', sim: (s) => s.links.set(s.a, 'v9', { mtu: 67 }) },
-  { ip: 'ip -n nst-a link add v1 type veth peer name v1p', sim: (s) => s.links.add(s.a, { kind: 'veth', name: 'v1', peer: { name: 'v1p' } }) },
-  { ip: 'ip -n nst-b link set v1 netns nst-a', sim: (s) => withFd(s, s.b, 'nst-a', (fd) => s.links.set(s.b, 'v1', { netns: { fd } })) },
+  // Refusals; the snapshots after them show that nothing changed.
+  {
+    ip: 'ip -n nst-a link set lo netns nst-b',
+    sim: (s) => withFd(s, s.a, 'nst-b', (fd) => s.links.set(s.a, 'lo', { netns: { fd } })),
+    refused: ['EINVAL', 'Error: The interface netns is immutable.'],
+  },
+  {
+    ip: 'ip -n nst-a link del lo',
+    sim: (s) => s.links.del(s.a, 'lo'),
+    refused: ['EOPNOTSUPP', 'RTNETLINK answers: Operation not supported'],
+  },
+  {
+    ip: 'ip -n nst-a link set v9 mtu 67',
+    sim: (s) => s.links.set(s.a, 'v9', { mtu: 67 }),
+    refused: ['EINVAL', 'Error: mtu less than device minimum.'],
+  },
+  // A v1 in nst-a, so that the v1 in nst-b cannot come back.
+  {
+    ip: 'ip -n nst-a link add v1 type veth peer name v1p',
+    sim: (s) => s.links.add(s.a, { kind: 'veth', name: 'v1', peer: { name: 'v1p' } }),
+  },
+  {
+    ip: 'ip -n nst-b link set v1 netns nst-a',
+    sim: (s) => withFd(s, s.b, 'nst-a', (fd) => s.links.set(s.b, 'v1', { netns: { fd } })),
+    refused: ['EEXIST', 'Error: An interface with the same name exists in the target netns.'],
+  },
 ];
-
-/** The errors the refusals must give, word for word as iproute2 prints them on this kernel. */
-const refusals: Readonly<Record<string, string>> = {
-  'ip -n nst-a link set lo netns nst-b': 'Error: The interface netns is immutable.',
-  'ip -n nst-a link del lo': 'RTNETLINK answers: Operation not supported',
-  'ip -n nst-a link set v9 mtu 67': 'Error: mtu less than device minimum.',
-  'ip -n nst-b link set v1 netns nst-a': 'Error: An interface with the same name exists in the target netns.',
-};
 
 describe.skipIf(!linux)('ip link against real Linux', () => {
   it('veth pairs and lo in two namespaces: every device after every step, and the refusals', () => {
     const setup = `ip netns add nst-a && ip netns add nst-b && ip netns exec nst-a ${IPV6_OFF} && ip netns exec nst-b ${IPV6_OFF}`;
+    // Each step is followed by a snapshot of both namespaces; the names vanish with the
+    // private mount namespace anyway, the last step deletes them first.
     const snapshots = ['ip -n nst-a -o link', 'ip -n nst-b -o link'];
     const script = [setup, ...snapshots];
     for (const step of steps) script.push(step.ip, ...snapshots);
@@ -171,21 +201,23 @@ describe.skipIf(!linux)('ip link against real Linux', () => {
     const theirs = (at: number): string[] => [...cut(real[at]?.stdout ?? ''), '--', ...cut(real[at + 1]?.stdout ?? '')];
 
     expect(real[0]).toEqual({ stdout: '', stderr: '', status: 0 });
-    expect(theirs(1)).toEqual(ours());
+    expect(['two fresh namespaces', ...theirs(1)]).toEqual(['two fresh namespaces', ...ours()]);
     steps.forEach((step, i) => {
       const at = 3 + 3 * i;
-      let err = '';
+      let caught: NetError | undefined;
       try {
         step.sim(s);
       } catch (e) {
         if (!(e instanceof NetError)) throw e;
-        err = `${iproute2Error(e)}\n`;
+        caught = e;
       }
       kernel.clock.runUntilIdle();
-      const r = real[at];
-      expect(`${step.ip}: ${r?.status} ${r?.stderr}`).toBe(`${step.ip}: ${err === '' ? 0 : 2} ${err}`);
-      const want = refusals[step.ip];
-      expect(`${step.ip}: ${err}`).toBe(`${step.ip}: ${want === undefined ? '' : `${want}\n`}`);
+      // iproute2 exits with 2 for any error the kernel returns.
+      const err = caught === undefined ? '' : `${iproute2Error(caught)}\n`;
+      expect({ step: step.ip, ...real[at] }).toEqual({ step: step.ip, stdout: '', stderr: err, status: caught === undefined ? 0 : 2 });
+      const refused = step.refused;
+      expect(`${step.ip}: ${caught?.code ?? 'ok'}`).toBe(`${step.ip}: ${refused?.[0] ?? 'ok'}`);
+      if (refused !== undefined) expect(`${step.ip}: ${err}`).toBe(`${step.ip}: ${refused[1]}\n`);
       expect([step.ip, ...theirs(at + 1)]).toEqual([step.ip, ...ours()]);
     });
     expect(real[real.length - 1]).toEqual({ stdout: '', stderr: '', status: 0 });
