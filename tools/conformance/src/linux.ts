@@ -1,7 +1,8 @@
 /**
  * Running commands against real Linux namespaces, privately: every script runs inside
- * `unshare --mount --propagation private` with a fresh tmpfs on `/run/netns`, so the
- * names it makes are invisible outside and vanish with it, even if it fails half-way.
+ * `unshare --mount --propagation private` with a fresh tmpfs on `/run` (so `/run/netns`
+ * is made there, not on the host), so the names it makes are invisible outside and
+ * vanish with it, even if it fails half-way.
  * Namespace names carry the `nst-` prefix.
  *
  * @module
@@ -33,7 +34,7 @@ export function runLinuxSteps(steps: readonly string[]): LinuxResult[] {
   const body = steps
     .map((s, i) => `( ${s} ) >/tmp/nst-out.$$ 2>/tmp/nst-err.$$; rc=$?; printf '%s%d %d\\n' '${SEPARATOR}' ${i} $rc; cat /tmp/nst-out.$$; printf '%s\\n' '${SEPARATOR}err'; cat /tmp/nst-err.$$`)
     .join('\n');
-  const script = `set -u\nmkdir -p /run/netns\nmount -t tmpfs nst-runnetns /run/netns\n${body}\nrm -f /tmp/nst-out.$$ /tmp/nst-err.$$\n`;
+  const script = `set -u\nmount -t tmpfs nst-run /run\nmkdir -p /run/netns\n${body}\nrm -f /tmp/nst-out.$$ /tmp/nst-err.$$\n`;
   const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
     encoding: 'utf8',
     timeout: 60_000,
