@@ -7,6 +7,7 @@
 
 import type { Layer } from '@netstage/core-net';
 import { devicesLayer } from '@netstage/devices';
+import { ipv4Layer } from '@netstage/ipv4';
 
 /** Every layer the command knows, lowest first (core-net is implicit). */
-export const netstageLayers: readonly Layer[] = [devicesLayer()];
+export const netstageLayers: readonly Layer[] = [devicesLayer(), ipv4Layer()];

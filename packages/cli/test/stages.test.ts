@@ -54,7 +54,7 @@ describe('netstage stages', () => {
 
   it('columns line up and no line ends in spaces', () => {
     const lines = run('stages').out.trimEnd().split('\n').filter((l) => /^\d/.test(l));
-    const at = (line: string): number => line.search(/ (core-net|devices) /);
+    const at = (line: string): number => line.search(/ (core-net|devices|ipv4|sockets|procfs) /);
     expect(new Set(lines.map(at)).size).toBe(1);
     expect(lines.every((l) => !l.endsWith(' '))).toBe(true);
   });

@@ -138,7 +138,11 @@ class LinkUp extends Step {
     const mt = pick(model.actors(), this.t);
     const { d, want } = onDevice(model, mt.ns, this.name);
     expectOutcome('link set up/down', want, () => links(real).set(real.task(mt.pid), this.name, { up: this.up }));
-    if (want.ok && d !== undefined) d.up = this.up;
+    if (want.ok && d !== undefined) {
+      d.up = this.up;
+      // inetdev_event: lo coming up gets 127.0.0.1/8 (where IPv4 serves its namespace).
+      if (this.up && d.kind === 'loopback' && (mt.ns === 0 || model.stages.inetdev)) d.addrs.add('127.0.0.1/8');
+    }
   }
   toString(): string {
     return `linkSet(t${this.t}, ${this.name} ${this.up ? 'up' : 'down'})`;
@@ -185,6 +189,7 @@ class LinkMove extends Step {
       if (want.ok && d !== undefined && p !== mt.ns) {
         d.ns = p;
         d.up = false;
+        d.addrs.clear();
       }
     });
   }

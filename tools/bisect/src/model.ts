@@ -8,6 +8,7 @@
 
 import type { Kernel, Net, StageSelection, Task } from '@netstage/core-net';
 import { netdev, type NetDevice } from '@netstage/devices';
+import { RT_TABLE, ipv4, ipv4ToString } from '@netstage/ipv4';
 import { PROBE } from './probe-layer.js';
 
 /** An open namespace handle (an open file description) and how many descriptors share it. */
@@ -28,6 +29,8 @@ export interface ModelNs {
   readonly id: number;
   alive: boolean;
   value: number;
+  /** Blackhole routes in the main table, as `a.b.c.d/len`. */
+  blackholes: Set<string>;
 }
 
 /** A network device as the model sees it. */
@@ -39,6 +42,8 @@ export interface ModelDev {
   up: boolean;
   peer: ModelDev | undefined;
   alive: boolean;
+  /** IPv4 addresses as `a.b.c.d/len`. */
+  addrs: Set<string>;
 }
 
 /** Which stages are on, as the model needs them. */
@@ -52,6 +57,9 @@ export interface ModelStages {
   readonly virtualExit: boolean;
   readonly rx: boolean;
   readonly moveNetlink: boolean;
+  readonly inetdev: boolean;
+  readonly addrMethods: boolean;
+  readonly routeMethods: boolean;
 }
 
 /** Read the model's stage flags off a selection. */
@@ -67,13 +75,16 @@ export function modelStages(selection: StageSelection): ModelStages {
     virtualExit: on.has('virt-dev-delete-on-exit'),
     rx: on.has('dev-rx-ns-safe'),
     moveNetlink: on.has('dev-move-netlink'),
+    inetdev: on.has('inetdev-events-per-ns'),
+    addrMethods: on.has('ipv4-addr-methods'),
+    routeMethods: on.has('fib-route-methods'),
   };
 }
 
 /** The reference model. */
 export class Model {
   readonly tasks: ModelTask[];
-  readonly nss: ModelNs[] = [{ id: 0, alive: true, value: 0 }];
+  readonly nss: ModelNs[] = [{ id: 0, alive: true, value: 0, blackholes: new Set() }];
   /** name → namespace, in creation order. */
   readonly names = new Map<string, number>();
   /** Every device ever made, alive or not. */
@@ -89,7 +100,7 @@ export class Model {
 
   /** A new device. */
   addDev(kind: ModelDev['kind'], ns: number, name: string): ModelDev {
-    const dev: ModelDev = { id: this.devs.length, kind, ns, name, up: false, peer: undefined, alive: true };
+    const dev: ModelDev = { id: this.devs.length, kind, ns, name, up: false, peer: undefined, alive: true, addrs: new Set() };
     this.devs.push(dev);
     return dev;
   }
@@ -144,6 +155,7 @@ export class Model {
         d.ns = 0;
         d.name = name;
         d.up = false;
+        d.addrs.clear();
       }
       for (const d of this.devsOf(ns)) {
         touched.add(d.id);
@@ -176,7 +188,7 @@ export class Model {
   /** A new namespace, with its lo when `loopback-per-ns` is on. */
   newNs(): number {
     const id = this.nss.length;
-    this.nss.push({ id, alive: true, value: 0 });
+    this.nss.push({ id, alive: true, value: 0, blackholes: new Set() });
     if (this.stages.loopback) this.addDev('loopback', id, 'lo');
     return id;
   }
@@ -297,6 +309,7 @@ export function checkInvariants(model: Model, real: Real): void {
     if (t.fdCount !== mt.fds.filter((f) => f !== undefined).length) fail(`task ${mt.pid} descriptor count differs`);
   }
   checkDevices(model, real);
+  checkIpv4(model, real);
   const names = [...model.names.keys()].reverse();
   const listed = k.netns.list();
   if (listed.join(',') !== names.join(',')) fail(`ip netns list gives [${listed.join(',')}], model [${names.join(',')}]`);
@@ -349,5 +362,29 @@ function checkDevices(model: Model, real: Real): void {
     if (dev === undefined) continue;
     if (!d.alive && dev.registered) fail(`device ${d.name} outlives its deletion`);
     if (d.alive && (!dev.registered || dev.net !== real.nets[d.ns])) fail(`device ${d.name} is not where the model put it`);
+  }
+}
+
+/**
+ * IPv4: every device's addresses and every namespace's blackhole routes are exactly the
+ * model's — nothing configured in one namespace shows in another.
+ */
+function checkIpv4(model: Model, real: Real): void {
+  const ip = ipv4(real.kernel);
+  const pending = new Set(model.pendingTeardown);
+  for (const ns of model.nss) {
+    if (!ns.alive && !pending.has(ns.id)) continue;
+    const net = real.nets[ns.id] as Net;
+    for (const d of model.devsOf(ns.id)) {
+      const dev = netdev(real.kernel).byName(net, d.name);
+      if (dev === undefined) fail(`device ${d.name} missing from namespace ${ns.id}`);
+      const got = ip.addresses(dev).map((a) => `${ipv4ToString(a.local)}/${a.prefixLen}`).sort().join(' ');
+      const want = [...d.addrs].sort().join(' ');
+      if (got !== want) fail(`isolation: ${ns.id}:${d.name} has addresses [${got}], model [${want}]`);
+    }
+    const table = ip.table(net, RT_TABLE.MAIN);
+    const got = (table?.routes() ?? []).filter((r) => r.type === 'blackhole').map((r) => `${ipv4ToString(r.dst)}/${r.prefixLen}`).sort().join(' ');
+    const want = [...ns.blackholes].sort().join(' ');
+    if (got !== want) fail(`isolation: namespace ${ns.id} has blackholes [${got}], model [${want}]`);
   }
 }

@@ -8,8 +8,10 @@
 import fc from 'fast-check';
 import { Kernel, stagePrefixes, type Layer, type StageSelection } from '@netstage/core-net';
 import { devicesLayer, netdev } from '@netstage/devices';
+import { ipv4Layer } from '@netstage/ipv4';
 import { commandArbitraries } from './commands.js';
 import { HARNESS_ETHERTYPE, deviceCommandArbitraries } from './device-commands.js';
+import { ipv4CommandArbitraries } from './ipv4-commands.js';
 import { Model, Real, checkInvariants, checkTornDown, modelStages } from './model.js';
 import { probeLayer } from './probe-layer.js';
 
@@ -25,8 +27,8 @@ export interface BisectOptions {
   readonly removeGates?: readonly string[];
 }
 
-/** The layers the harness boots: core-net's, the devices layer, and the probe stand-in. */
-export const harnessLayers: readonly Layer[] = [devicesLayer(), probeLayer];
+/** The layers the harness boots: core-net's, devices, ipv4, and the probe stand-in. */
+export const harnessLayers: readonly Layer[] = [devicesLayer(), ipv4Layer(), probeLayer];
 
 /**
  * The selections the harness walks: every prefix of the series, from none to all — the
@@ -57,7 +59,7 @@ export function harnessSelections(): StageSelection[] {
 export function bisect(selection: StageSelection, options: BisectOptions): void {
   const stages = modelStages(selection);
   const property = fc.property(
-    fc.commands([...commandArbitraries(), ...deviceCommandArbitraries()], { maxCommands: options.maxCommands ?? 60, size: 'max' }),
+    fc.commands([...commandArbitraries(), ...deviceCommandArbitraries(), ...ipv4CommandArbitraries()], { maxCommands: options.maxCommands ?? 60, size: 'max' }),
     (cmds) => {
       const kernel = Kernel.boot({
         stages: selection,

@@ -173,7 +173,7 @@ const steps: readonly Step[] = [
 ];
 
 describe.skipIf(!linux)('ip link against real Linux', () => {
-  it('veth pairs and lo in two namespaces: every device after every step, and the refusals', () => {
+  it('veth pairs and lo in two namespaces: every device after every step, and the refusals', { timeout: 60_000 }, () => {
     const setup = `ip netns add nst-a && ip netns add nst-b && ip netns exec nst-a ${IPV6_OFF} && ip netns exec nst-b ${IPV6_OFF}`;
     // Each step is followed by a snapshot of both namespaces; the names vanish with the
     // private mount namespace anyway, the last step deletes them first.

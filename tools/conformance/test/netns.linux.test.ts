@@ -17,7 +17,7 @@ function message(action: () => unknown): string {
 }
 
 describe.skipIf(!linux)('ip netns against real Linux', () => {
-  it('errors and listings match iproute2 word for word', () => {
+  it('errors and listings match iproute2 word for word', { timeout: 60_000 }, () => {
     const long = 'n'.repeat(256);
     const steps = [
       'ip netns add nst-a',

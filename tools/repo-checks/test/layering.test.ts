@@ -32,6 +32,7 @@ describe('layering lint (core-net <- devices <- ipv4 <- sockets <- procfs <- cli
       (JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as { nx?: { tags?: string[] } }).nx?.tags;
     expect(tagOf('packages/core-net')).toEqual(['layer:core-net']);
     expect(tagOf('packages/devices')).toEqual(['layer:devices']);
+    expect(tagOf('packages/ipv4')).toEqual(['layer:ipv4']);
     expect(tagOf('packages/cli')).toEqual(['layer:cli']);
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * # ipv4: IPv4 per namespace
+ *
+ * This layer owns what Linux keeps in `net/ipv4/`: `devinet.c` (addresses on devices,
+ * the `conf/` settings), `fib_frontend.c` and `fib_trie.c` (routing tables, the routes
+ * the kernel derives from addresses, lookups), and — as the layer grows — `arp.c`,
+ * `ip_input.c`, `ip_output.c`, `ip_forward.c` and `icmp.c`.
+ *
+ * What is here now:
+ *
+ * - **Addresses** per device ({@link IfAddr}): primaries and secondaries by subnet,
+ *   scopes, labels, broadcast; duplicates and missing addresses refused with the
+ *   kernel's messages; `lo` gets 127.0.0.1/8 when it comes up; a device that leaves
+ *   its namespace loses its addresses (through the device-event chain).
+ * - **Routing tables** per namespace, created on first use as Linux does (the local
+ *   table does not exist before the first address): the automatic `local`, `broadcast`
+ *   and connected routes with `proto kernel`, their scopes and `src`, exactly as
+ *   `fib_add_ifaddr` makes them, gone when the device goes down; user routes (unicast
+ *   through a device or a gateway, blackhole, unreachable, prohibit) with metrics, TOS,
+ *   preferred source; longest-prefix match in at most 33 map reads.
+ * - **Settings** per namespace (`ip_forward`, `conf/{all,default,<dev>}`), copied from
+ *   initNet when a namespace is created.
+ * - **The control surface** ({@link InetControl}) that `ip addr` and `ip route` will
+ *   sit on, behind the v2.6.25–26 rtnetlink fences.
+ * - **Wire formats** in `wire/`: the Internet checksum, IPv4 addresses as numbers, and
+ *   typed views and reprs for IPv4 headers (with TTL decrement and fragment offsets),
+ *   ARP and ICMP — the bytes the next part of the layer (ARP, IP input and output,
+ *   ICMP) will move.
+ *
+ * What it never does: know about sockets or files. Transport protocols will register
+ * with it; procfs will format its tables.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { LinkControl, devicesLayer } from '@netstage/devices';
+ * import { InetControl, ipv4Layer, ipv4ToString, parseIpv4 } from '@netstage/ipv4';
+ *
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer()] });
+ * kernel.netns.add('a');
+ * const sh = kernel.netns.exec('a', kernel.initTask);
+ * new LinkControl(kernel).set(sh, 'lo', { up: true });
+ * const inet = new InetControl(kernel);
+ * inet.showRoutes(sh, 255).map((r) => `${r.type} ${ipv4ToString(r.dst)}/${r.prefixLen}`);
+ * // ['local 127.0.0.0/8', 'local 127.0.0.1/32', 'broadcast 127.255.255.255/32']
+ * inet.routeGet(sh, parseIpv4('127.0.0.1') ?? 0).dev?.name; // 'lo'
+ * sh.exit();
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { IPV4_SYSCTLS, Ipv4Sysctls, copyDevConf, type DevConf } from './conf.js';
+export { InetControl, type AddrInfo, type RouteRequest } from './control.js';
+export { FibTable, RT_SCOPE, RT_TABLE, type Route, type RouteProtocol, type RouteType } from './fib.js';
+export {
+  FIB,
+  Fib,
+  INET,
+  IPV4,
+  InDevice,
+  Ipv4,
+  ipv4,
+  type AddrSpec,
+  type IfAddr,
+  type RouteResult,
+  type RouteSpec,
+} from './inet.js';
+export { ipv4Layer } from './layer.js';
+export { IPV4_STAGES, ipv4Stages } from './stages.js';
+export * from './wire/arp.js';
+export * from './wire/checksum.js';
+export * from './wire/icmp.js';
+export * from './wire/ipv4.js';
