@@ -3,10 +3,10 @@
  *
  * This layer owns what Linux keeps in `net/ipv4/`: `devinet.c` (addresses on devices,
  * the `conf/` settings), `fib_frontend.c` and `fib_trie.c` (routing tables, the routes
- * the kernel derives from addresses, lookups), and — as the layer grows — `arp.c`,
+ * the kernel derives from addresses, lookups), `arp.c` with `net/core/neighbour.c`,
  * `ip_input.c`, `ip_output.c`, `ip_forward.c` and `icmp.c`.
  *
- * What is here now:
+ * What is here:
  *
  * - **Addresses** per device ({@link IfAddr}): primaries and secondaries by subnet,
  *   scopes, labels, broadcast; duplicates and missing addresses refused with the
@@ -20,12 +20,23 @@
  *   preferred source; longest-prefix match in at most 33 map reads.
  * - **Settings** per namespace (`ip_forward`, `conf/{all,default,<dev>}`), copied from
  *   initNet when a namespace is created.
+ * - **The packet path** ({@link Ipv4Stack}): ARP with the neighbour state machine on the
+ *   virtual clock (INCOMPLETE with queued datagrams, REACHABLE, STALE, DELAY, PROBE,
+ *   FAILED with host-unreachable errors), IPv4 input with header validation counted in
+ *   the MIB, local delivery to registered transport protocols behind their stages,
+ *   forwarding (TTL, time exceeded, unreachable, fragmentation needed), output
+ *   (route, source, neighbour) with ENETUNREACH at once when there is no route, and
+ *   ICMP: echo replies (honouring `icmp_echo_ignore_all`) and rate-limited errors.
+ * - **SNMP counters** per namespace, named as `/proc/net/snmp` names them ({@link Snmp}).
  * - **The control surface** ({@link InetControl}) that `ip addr` and `ip route` will
  *   sit on, behind the v2.6.25–26 rtnetlink fences.
  * - **Wire formats** in `wire/`: the Internet checksum, IPv4 addresses as numbers, and
  *   typed views and reprs for IPv4 headers (with TTL decrement and fragment offsets),
- *   ARP and ICMP — the bytes the next part of the layer (ARP, IP input and output,
- *   ICMP) will move.
+ *   ARP and ICMP.
+ *
+ * Not yet: fragmenting on output and reassembling on input (a datagram that would
+ * need it is refused with EMSGSIZE or counted in `ReasmFails`), the `ip neigh` control
+ * surface, and per-namespace ICMP settings as a stage of their own.
  *
  * What it never does: know about sockets or files. Transport protocols will register
  * with it; procfs will format its tables.
@@ -67,6 +78,9 @@ export {
   type RouteSpec,
 } from './inet.js';
 export { ipv4Layer } from './layer.js';
+export { NEIGH, NEIGH_PARMS, NeighTable, type Neighbour, type NudState } from './neigh.js';
+export { ICMP_MIB, IP_MIB, SNMP, Snmp, snmpOf, type IcmpMib, type IpMib } from './snmp.js';
+export { IPV4_STACK, Ipv4Stack, ipv4Stack, type IcmpEvent, type IpProtocol, type SendRequest } from './stack.js';
 export { IPV4_STAGES, ipv4Stages } from './stages.js';
 export * from './wire/arp.js';
 export * from './wire/checksum.js';

@@ -7,6 +7,9 @@
 import type { Layer } from '@netstage/core-net';
 import { IPV4_SYSCTLS, Ipv4Sysctls } from './conf.js';
 import { FIB, Fib, INET, IPV4, Ipv4, type InDevice } from './inet.js';
+import { NEIGH, NeighTable } from './neigh.js';
+import { SNMP, Snmp } from './snmp.js';
+import { IPV4_STACK, Ipv4Stack } from './stack.js';
 import { ipv4Stages } from './stages.js';
 import type { NetDevice } from '@netstage/devices';
 
@@ -14,10 +17,11 @@ import type { NetDevice } from '@netstage/devices';
  * The ipv4 layer, to pass after the devices layer:
  * `Kernel.boot({ layers: [devicesLayer(), ipv4Layer()] })`.
  *
- * It registers three pernet subsystems — the IPv4 settings (copied from initNet for a
- * new namespace), the routing tables (created on first use) and the per-device IPv4
- * state — and subscribes to the device-event chain (`inetdev_event`, then
- * `fib_netdev_event`).
+ * It registers its pernet subsystems — the IPv4 settings (copied from initNet for a
+ * new namespace), the routing tables (created on first use), the per-device IPv4
+ * state, the SNMP counters and the neighbour table — subscribes to the device-event
+ * chain (`inetdev_event`, `fib_netdev_event`, the ARP notifier) and registers the IPv4
+ * and ARP receive handlers and ICMP.
  *
  * @example
  * ```ts
@@ -40,7 +44,20 @@ export function ipv4Layer(): Layer {
       });
       kernel.registerPernetSubsys({ name: 'ipv4-fib', key: FIB, init: () => new Fib() });
       kernel.registerPernetSubsys({ name: 'ipv4-inet', key: INET, init: () => new Map<NetDevice, InDevice>() });
+      kernel.registerPernetSubsys({ name: 'ipv4-snmp', key: SNMP, init: () => new Snmp() });
+      kernel.registerPernetSubsys({
+        name: 'ipv4-neigh',
+        key: NEIGH,
+        init: () => new NeighTable(),
+        // neigh_table exit: nothing may fire for a namespace that is gone.
+        exit: (_net, table) => {
+          for (const n of table.all()) if (n.timer !== undefined) kernel.clock.cancelTimer(n.timer);
+        },
+      });
       kernel.setState(IPV4, new Ipv4(kernel));
+      const stack = new Ipv4Stack(kernel);
+      kernel.setState(IPV4_STACK, stack);
+      kernel.registerPernetSubsys({ name: 'ipv4-icmp', exit: (net) => stack._forget(net) });
     },
   };
 }

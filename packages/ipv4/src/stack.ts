@@ -1,0 +1,634 @@
+/**
+ * The IPv4 packet path of one kernel: ARP and neighbour resolution (`net/ipv4/arp.c`,
+ * `net/core/neighbour.c`), input and local delivery (`ip_input.c`), forwarding
+ * (`ip_forward.c`), output (`ip_output.c`) and ICMP (`icmp.c`).
+ *
+ * @module
+ */
+
+import { NetError, defineKernelKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import {
+  ETH_HLEN,
+  ETH_P_ARP,
+  ETH_P_IP,
+  IFF,
+  MAC_BROADCAST,
+  PACKET,
+  netdev,
+  writeMac,
+  type NetDevice,
+  type Netdev,
+} from '@netstage/devices';
+import { IPV4_SYSCTLS } from './conf.js';
+import { RT_SCOPE, type Route } from './fib.js';
+import { ipv4, type Ipv4 } from './inet.js';
+import { NEIGH, NEIGH_PARMS, type Neighbour, type NeighTable } from './neigh.js';
+import { SNMP, Snmp } from './snmp.js';
+import { IPV4_STAGES } from './stages.js';
+import { ARP_LENGTH, ARPOP_REPLY, ARPOP_REQUEST, ArpPacket, emitArp, isArpError } from './wire/arp.js';
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO,
+  ICMP_ECHOREPLY,
+  ICMP_TIME_EXCEEDED,
+  IcmpPacket,
+  emitIcmp,
+  icmpBufferLength,
+  isIcmpError,
+  parseIcmp,
+  type IcmpRepr,
+} from './wire/icmp.js';
+import { IPPROTO_ICMP, IPV4_HEADER_LENGTH, Ipv4Packet, decrementTtl, emitIpv4Header, isIpv4Error } from './wire/ipv4.js';
+
+/** A transport protocol on top of IPv4 (`struct net_protocol`). */
+export interface IpProtocol {
+  /** For messages. */
+  readonly name: string;
+  /** IP protocol number. */
+  readonly protocol: number;
+  /**
+   * The stage that marks it namespace aware (`netns_ok`): until it is on, datagrams for
+   * it in a namespace other than initNet are dropped and counted. Omitted: aware.
+   */
+  readonly stage?: string;
+  /**
+   * Take a datagram addressed to this host. `packet` is the whole IP datagram (header
+   * first); it belongs to the stack once the call returns. Must not throw.
+   */
+  receive(net: Net, packet: Uint8Array, dev: NetDevice): void;
+}
+
+/** What `send` takes. */
+export interface SendRequest {
+  readonly dst: number;
+  /** Source; default the address the route selects. */
+  readonly src?: number;
+  readonly protocol: number;
+  /** Default `ip_default_ttl`. */
+  readonly ttl?: number;
+  readonly tos?: number;
+  /** Set DF (no fragmentation allowed). */
+  readonly dontFragment?: boolean;
+  readonly payload: Uint8Array;
+}
+
+/** An ICMP message seen by a namespace, as the ping sockets of the next layer will be. */
+export interface IcmpEvent {
+  readonly net: Net;
+  readonly src: number;
+  readonly dst: number;
+  readonly message: IcmpRepr;
+}
+
+/** The kernel's IPv4 packet path. */
+export const IPV4_STACK = defineKernelKey<Ipv4Stack>('ipv4-stack');
+
+/** ICMP types rate-limited by default (`icmp_ratemask` 6168: 3, 4, 11, 12). */
+function rateLimited(type: number, mask: number): boolean {
+  return type <= 31 && (mask & (1 << type)) !== 0;
+}
+
+/** `XRLIM_BURST_FACTOR`: a host may save up this many messages' worth of tokens. */
+const XRLIM_BURST = 6;
+
+/**
+ * The IPv4 packet path of one kernel. Reach it with `ipv4Stack(kernel)`.
+ *
+ * Per packet it allocates the packet's bytes and nothing else on the paths that carry
+ * traffic (input, delivery, forwarding, output through a resolved neighbour).
+ */
+export class Ipv4Stack {
+  readonly #kernel: Kernel;
+  readonly #ip: Ipv4;
+  readonly #core: Netdev;
+  readonly #protocols = new Map<number, { readonly proto: IpProtocol; readonly stage: Stage | undefined }>();
+  readonly #icmpListeners = new Set<(e: IcmpEvent) => void>();
+  readonly #snmpStage: Stage;
+  readonly #icmpStage: Stage;
+  readonly #neighStage: Stage;
+  /** Counts of namespaces whose counters are not their own yet: counted nowhere. */
+  readonly #discard = new Snmp();
+  /** ICMP rate-limit tokens per (namespace, destination): `inet_peer` rate_tokens. */
+  readonly #peerTokens = new Map<Net, Map<number, { tokens: number; last: number }>>();
+
+  /** @internal made by the ipv4 layer. */
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+    this.#ip = ipv4(kernel);
+    this.#core = netdev(kernel);
+    const m = kernel.manifest;
+    this.#snmpStage = m.stage(IPV4_STAGES.snmp);
+    this.#icmpStage = m.stage(IPV4_STAGES.icmp);
+    this.#neighStage = m.stage(IPV4_STAGES.neigh);
+    this.#core.handlers.add({ name: 'ip_rcv', etherType: ETH_P_IP, stage: IPV4_STAGES.ipRcv, receive: (f, d, t) => this.#ipRcv(f, d, t) });
+    this.#core.handlers.add({ name: 'arp_rcv', etherType: ETH_P_ARP, stage: IPV4_STAGES.arpRcv, receive: (f, d) => this.#arpRcv(f, d) });
+    this.#core.chain.subscribe({ name: 'arp', stage: IPV4_STAGES.arpRcv, onEvent: (e, d) => this.#neighEvent(e, d) });
+    this.registerProtocol({ name: 'icmp', protocol: IPPROTO_ICMP, stage: IPV4_STAGES.icmp, receive: (n, p, d) => this.#icmpRcv(n, p, d) });
+  }
+
+  /**
+   * Register a transport protocol (`inet_add_protocol`); returns the function that
+   * removes it.
+   *
+   * @throws Error when the protocol number is taken.
+   */
+  registerProtocol(proto: IpProtocol): () => void {
+    if (this.#protocols.has(proto.protocol)) throw new Error(`IP protocol ${proto.protocol} is registered twice`);
+    const stage = proto.stage === undefined ? undefined : this.#kernel.manifest.stage(proto.stage);
+    this.#protocols.set(proto.protocol, { proto, stage });
+    return () => this.#protocols.delete(proto.protocol);
+  }
+
+  /** Listen to the ICMP messages every namespace receives; returns the function that stops. */
+  onIcmp(listener: (e: IcmpEvent) => void): () => void {
+    this.#icmpListeners.add(listener);
+    return () => this.#icmpListeners.delete(listener);
+  }
+
+  /** The SNMP counters `net` counts into (a discard pile before `snmp-per-ns`, outside initNet). */
+  snmp(net: Net): Snmp {
+    if (!net.isInit && !this.#kernel.stages.isOn(this.#snmpStage)) return this.#discard;
+    return net.state(SNMP);
+  }
+
+  /**
+   * The neighbour table of `net`, or undefined where it has none of its own
+   * (`neigh-per-ns` off, outside initNet).
+   */
+  neighbours(net: Net): NeighTable | undefined {
+    if (!net.isInit && !this.#kernel.stages.isOn(this.#neighStage)) return undefined;
+    return net.state(NEIGH);
+  }
+
+  // -- output ----------------------------------------------------------------------
+
+  /**
+   * Send a datagram from `net` (`ip_queue_xmit` / `ip_send_skb`): route lookup, source
+   * selection, header, neighbour resolution, transmit.
+   *
+   * @throws NetError ENETUNREACH (and the other `route get` errors) immediately when
+   *   there is no route, counting `OutNoRoutes`; EMSGSIZE for a datagram larger than the
+   *   path MTU (fragmentation comes with the next part of the layer).
+   */
+  send(net: Net, req: SendRequest): void {
+    const mib = this.snmp(net);
+    let result;
+    try {
+      result = this.#ip.routeLookup(net, req.dst);
+    } catch (err) {
+      if (err instanceof NetError && err.code === 'ENETUNREACH') mib.ip('OutNoRoutes');
+      throw err;
+    }
+    const dev = result.dev;
+    if (dev === undefined) throw new NetError('ENETUNREACH');
+    const total = IPV4_HEADER_LENGTH + req.payload.length;
+    if (total > dev.mtu) throw new NetError('EMSGSIZE');
+    mib.ip('OutRequests');
+    const frame = new Uint8Array(ETH_HLEN + total);
+    const sysctls = net.state(IPV4_SYSCTLS);
+    emitIpv4Header(
+      {
+        source: req.src ?? result.src,
+        destination: req.dst >>> 0,
+        protocol: req.protocol,
+        ttl: req.ttl ?? sysctls.ipDefaultTtl,
+        tos: req.tos ?? 0,
+        // ip_select_ident: 0 for DF datagrams of unconnected sockets, else hashed.
+        identification: req.dontFragment === true ? 0 : this.#kernel.random.nextInt(0x10000),
+        dontFragment: req.dontFragment === true,
+        moreFragments: false,
+        fragmentOffset: 0,
+        payloadLength: req.payload.length,
+      },
+      frame,
+      ETH_HLEN,
+    );
+    frame.set(req.payload, ETH_HLEN + IPV4_HEADER_LENGTH);
+    const nexthop = result.route.gateway !== 0 ? result.route.gateway : req.dst >>> 0;
+    this.#output(net, dev, nexthop, frame, result.type === 'broadcast');
+  }
+
+  /** `ip_finish_output2`: link header by neighbour, then transmit. */
+  #output(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean): void {
+    this.snmp(net).ip('OutTransmits');
+    if (dev.linkType === 'loopback' || broadcast || (dev.flags & IFF.NOARP) !== 0) {
+      writeMac(frame, 0, dev.linkType === 'loopback' || (dev.flags & IFF.NOARP) !== 0 ? 0 : MAC_BROADCAST);
+      this.#finish(dev, frame);
+      return;
+    }
+    const table = this.neighbours(net);
+    if (table === undefined) return;
+    let n = table.get(dev, nexthop);
+    if (n === undefined) {
+      n = { dev, ip: nexthop, mac: 0, state: 'INCOMPLETE', probes: 0, queue: [], queueBytes: 0, timer: undefined, confirmed: 0 };
+      table.set(n);
+      this.#enqueue(n, frame);
+      this.#solicit(n);
+      return;
+    }
+    switch (n.state) {
+      case 'INCOMPLETE':
+        this.#enqueue(n, frame);
+        return;
+      case 'FAILED':
+        // __neigh_event_send: a failed entry starts over.
+        n.state = 'INCOMPLETE';
+        n.probes = 0;
+        this.#enqueue(n, frame);
+        this.#solicit(n);
+        return;
+      case 'STALE':
+        n.state = 'DELAY';
+        this.#arm(n, NEIGH_PARMS.delayFirstProbeMs);
+        break;
+      default:
+        break;
+    }
+    writeMac(frame, 0, n.mac);
+    this.#finish(dev, frame);
+  }
+
+  /** Source MAC and EtherType, then the device. */
+  #finish(dev: NetDevice, frame: Uint8Array): void {
+    writeMac(frame, 6, dev.mac);
+    frame[12] = ETH_P_IP >> 8;
+    frame[13] = ETH_P_IP & 0xff;
+    dev.transmit(frame);
+  }
+
+  #enqueue(n: Neighbour, frame: Uint8Array): void {
+    n.queue.push(frame);
+    n.queueBytes += frame.length;
+    while (n.queueBytes > NEIGH_PARMS.unresQlenBytes && n.queue.length > 1) {
+      const old = n.queue.shift() as Uint8Array;
+      n.queueBytes -= old.length;
+    }
+  }
+
+  // -- ARP and the neighbour state machine ----------------------------------------------
+
+  /** `arp_solicit`: an ARP request (broadcast while INCOMPLETE, unicast in PROBE), and the retransmit timer. */
+  #solicit(n: Neighbour): void {
+    const net = n.dev.net;
+    const src = this.#ip.selectAddress(net, n.dev, n.ip, RT_SCOPE.LINK);
+    const unicast = n.state === 'PROBE';
+    this.#sendArp(n.dev, ARPOP_REQUEST, src, n.ip, unicast ? n.mac : MAC_BROADCAST, 0);
+    n.probes++;
+    this.#arm(n, NEIGH_PARMS.retransMs);
+  }
+
+  #sendArp(dev: NetDevice, op: typeof ARPOP_REQUEST | typeof ARPOP_REPLY, senderIp: number, targetIp: number, dstMac: number, targetMac: number): void {
+    const frame = new Uint8Array(ETH_HLEN + ARP_LENGTH);
+    writeMac(frame, 0, dstMac);
+    writeMac(frame, 6, dev.mac);
+    frame[12] = ETH_P_ARP >> 8;
+    frame[13] = ETH_P_ARP & 0xff;
+    emitArp({ operation: op, senderMac: dev.mac, senderIp, targetMac, targetIp }, frame, ETH_HLEN);
+    dev.transmit(frame);
+  }
+
+  #arm(n: Neighbour, ms: number): void {
+    if (n.timer !== undefined) this.#kernel.clock.cancelTimer(n.timer);
+    n.timer = this.#kernel.clock.setTimer(ms, this.#neighTimer, n);
+  }
+
+  /** `neigh_timer_handler`. */
+  readonly #neighTimer = (n: Neighbour): void => {
+    n.timer = undefined;
+    const now = this.#kernel.clock.now;
+    switch (n.state) {
+      case 'REACHABLE':
+        n.state = 'STALE';
+        return;
+      case 'DELAY':
+        if (now - n.confirmed < NEIGH_PARMS.delayFirstProbeMs) {
+          n.state = 'REACHABLE';
+          this.#arm(n, this.#reachableTime());
+          return;
+        }
+        n.state = 'PROBE';
+        n.probes = 0;
+        this.#solicit(n);
+        return;
+      case 'INCOMPLETE':
+      case 'PROBE': {
+        const max = n.state === 'INCOMPLETE' ? NEIGH_PARMS.mcastProbes : NEIGH_PARMS.ucastProbes;
+        if (n.probes < max) {
+          this.#solicit(n);
+          return;
+        }
+        n.state = 'FAILED';
+        const queued = n.queue;
+        n.queue = [];
+        n.queueBytes = 0;
+        // arp_error_report: each datagram that waited gets a host unreachable back.
+        for (const frame of queued) this.icmpSend(n.dev.net, ICMP_DEST_UNREACH, 1, frame.subarray(ETH_HLEN), n.dev);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  /** `neigh_rand_reach_time`: uniformly between half and one and a half times the base. */
+  #reachableTime(): number {
+    const base = NEIGH_PARMS.baseReachableMs;
+    return base / 2 + this.#kernel.random.nextInt(base);
+  }
+
+  /** An entry learned or confirmed: REACHABLE (a reply) or STALE (a request), queue flushed. */
+  #neighUpdate(table: NeighTable, dev: NetDevice, ip: number, mac: number, reply: boolean): void {
+    let n = table.get(dev, ip);
+    if (n === undefined) {
+      if (reply) return; // arp_accept = 0: unsolicited replies make no entries
+      n = { dev, ip, mac, state: 'STALE', probes: 0, queue: [], queueBytes: 0, timer: undefined, confirmed: 0 };
+      table.set(n);
+      return;
+    }
+    if (n.state === 'PERMANENT' || n.state === 'NOARP') return;
+    const changed = n.mac !== mac;
+    n.mac = mac;
+    if (reply) {
+      n.state = 'REACHABLE';
+      n.confirmed = this.#kernel.clock.now;
+      this.#arm(n, this.#reachableTime());
+    } else if (n.state === 'INCOMPLETE' || n.state === 'FAILED' || changed) {
+      n.state = 'STALE';
+      if (n.timer !== undefined) this.#kernel.clock.cancelTimer(n.timer);
+      n.timer = undefined;
+    }
+    const queued = n.queue;
+    n.queue = [];
+    n.queueBytes = 0;
+    for (const frame of queued) {
+      writeMac(frame, 0, n.mac);
+      this.#finish(dev, frame);
+    }
+  }
+
+  /** `arp_rcv` / `arp_process`. */
+  #arpRcv(frame: Uint8Array, dev: NetDevice): void {
+    const arp = ArpPacket.check(frame.subarray(ETH_HLEN));
+    if (isArpError(arp)) return;
+    const net = dev.net;
+    const table = this.neighbours(net);
+    if (table === undefined) return;
+    const sip = arp.senderIp;
+    const tip = arp.targetIp;
+    if (arp.operation === ARPOP_REQUEST) {
+      // arp_ignore = 0: answer for any local address of the namespace.
+      if (!this.#ip.isLocal(net, tip)) return;
+      if (sip !== 0) this.#neighUpdate(table, dev, sip, arp.senderMac, false);
+      this.#sendArp(dev, ARPOP_REPLY, tip, sip, arp.senderMac, arp.senderMac);
+      return;
+    }
+    this.#neighUpdate(table, dev, sip, arp.senderMac, true);
+  }
+
+  /** `arp_netdev_event` / `neigh_ifdown`: a device going down or away forgets its neighbours. */
+  #neighEvent(event: string, dev: NetDevice): void {
+    if (event !== 'down' && event !== 'unregister' && event !== 'change-addr') return;
+    const table = this.neighbours(dev.net);
+    if (table === undefined) return;
+    for (const n of table.ofDevice(dev)) {
+      if (n.state === 'PERMANENT' && event === 'down') continue;
+      if (n.timer !== undefined) this.#kernel.clock.cancelTimer(n.timer);
+      table.delete(n);
+    }
+  }
+
+  // -- input ------------------------------------------------------------------------
+
+  /** `ip_rcv` + `ip_rcv_finish` + `ip_route_input`. Never throws: counts and drops. */
+  #ipRcv(frame: Uint8Array, dev: NetDevice, pktType: number): void {
+    if (pktType === PACKET.OTHERHOST) return;
+    const net = dev.net;
+    const mib = this.snmp(net);
+    mib.ip('InReceives');
+    const packet = Ipv4Packet.check(frame.subarray(ETH_HLEN));
+    if (isIpv4Error(packet)) {
+      if (packet.kind !== 'truncated' && packet.kind !== 'total-length') mib.ip('InHdrErrors');
+      return;
+    }
+    const dst = packet.destination;
+    const broadcast = dst === 0xffffffff || this.#isBroadcast(net, dst);
+    if (broadcast || this.#ip.isLocal(net, dst)) {
+      this.#localDeliver(net, packet.bytes.subarray(0, packet.totalLength), dev, broadcast, packet.protocol, packet.moreFragments || packet.fragmentOffset !== 0);
+      return;
+    }
+    const inDev = this.#ip.inDevice(dev);
+    const forwarding = inDev !== undefined && inDev.conf.forwarding !== 0;
+    if (!forwarding) {
+      mib.ip('InAddrErrors');
+      return;
+    }
+    this.#forward(net, frame, dev, packet.totalLength);
+  }
+
+  #isBroadcast(net: Net, dst: number): boolean {
+    try {
+      return this.#ip.routeLookup(net, dst).type === 'broadcast';
+    } catch {
+      return false;
+    }
+  }
+
+  /** `ip_local_deliver`: to the protocol, through its stage gate. */
+  #localDeliver(net: Net, packet: Uint8Array, dev: NetDevice, broadcast: boolean, protocol: number, fragment: boolean): void {
+    const mib = this.snmp(net);
+    if (fragment) {
+      // Reassembly comes with the next part of the layer.
+      mib.ip('ReasmFails');
+      return;
+    }
+    const entry = this.#protocols.get(protocol);
+    if (entry === undefined) {
+      mib.ip('InUnknownProtos');
+      if (!broadcast) this.icmpSend(net, ICMP_DEST_UNREACH, 2, packet, dev);
+      return;
+    }
+    if (entry.stage !== undefined && !this.#kernel.stages.gate(entry.stage, net)) return;
+    mib.ip('InDelivers');
+    entry.proto.receive(net, packet, dev);
+  }
+
+  // -- forwarding -------------------------------------------------------------------
+
+  /** `ip_forward`: TTL, route, MTU, then out again — in place, on the frame that came in. */
+  #forward(net: Net, frame: Uint8Array, inDev: NetDevice, total: number): void {
+    const mib = this.snmp(net);
+    const packet = frame.subarray(ETH_HLEN, ETH_HLEN + total);
+    if ((packet[8] ?? 0) <= 1) {
+      mib.ip('InHdrErrors');
+      this.icmpSend(net, ICMP_TIME_EXCEEDED, 0, packet, inDev);
+      return;
+    }
+    const dst = ((packet[16] ?? 0) << 24 | (packet[17] ?? 0) << 16 | (packet[18] ?? 0) << 8 | (packet[19] ?? 0)) >>> 0;
+    let route: Route;
+    let outDev: NetDevice | undefined;
+    try {
+      const r = this.#ip.routeLookup(net, dst);
+      route = r.route;
+      outDev = r.dev;
+    } catch (err) {
+      const code = err instanceof NetError && err.code === 'EHOSTUNREACH' ? 1 : 0;
+      this.icmpSend(net, ICMP_DEST_UNREACH, code, packet, inDev);
+      return;
+    }
+    if (outDev === undefined) return;
+    const df = ((packet[6] ?? 0) & 0x40) !== 0;
+    if (total > outDev.mtu) {
+      if (df) {
+        mib.ip('FragFails');
+        this.icmpSend(net, ICMP_DEST_UNREACH, 4, packet, inDev, outDev.mtu);
+      }
+      return;
+    }
+    decrementTtl(packet, 0);
+    mib.ip('ForwDatagrams');
+    const nexthop = route.gateway !== 0 ? route.gateway : dst;
+    this.#output(net, outDev, nexthop, frame.subarray(0, ETH_HLEN + total), false);
+  }
+
+  // -- ICMP -------------------------------------------------------------------------
+
+  /** `icmp_rcv`. */
+  #icmpRcv(net: Net, packet: Uint8Array, _dev: NetDevice): void {
+    const mib = this.snmp(net);
+    const ipHeader = ((packet[0] ?? 0) & 0x0f) * 4;
+    const src = ((packet[12] ?? 0) << 24 | (packet[13] ?? 0) << 16 | (packet[14] ?? 0) << 8 | (packet[15] ?? 0)) >>> 0;
+    const dst = ((packet[16] ?? 0) << 24 | (packet[17] ?? 0) << 16 | (packet[18] ?? 0) << 8 | (packet[19] ?? 0)) >>> 0;
+    const body = packet.subarray(ipHeader);
+    mib.icmp('InMsgs');
+    const icmp = IcmpPacket.check(body);
+    if (isIcmpError(icmp)) {
+      if (icmp.kind === 'checksum') mib.icmp('InCsumErrors');
+      mib.icmp('InErrors');
+      return;
+    }
+    mib.icmpMsg('in', icmp.type);
+    if (icmp.type === ICMP_ECHO) mib.icmp('InEchos');
+    else if (icmp.type === ICMP_ECHOREPLY) mib.icmp('InEchoReps');
+    else if (icmp.type === ICMP_DEST_UNREACH) mib.icmp('InDestUnreachs');
+    else if (icmp.type === ICMP_TIME_EXCEEDED) mib.icmp('InTimeExcds');
+    const message = parseIcmp(body);
+    if ('kind' in message && (message.kind === 'checksum' || message.kind === 'truncated' || message.kind === 'unsupported')) return;
+    const repr = message as IcmpRepr;
+    if (repr.kind === 'echo-request') {
+      const sysctls = net.state(IPV4_SYSCTLS);
+      if (sysctls.icmpEchoIgnoreAll !== 0) return;
+      if (!this.#ip.isLocal(net, dst)) return; // icmp_echo_ignore_broadcasts
+      this.#icmpReply(net, dst, src, { kind: 'echo-reply', identifier: repr.identifier, sequence: repr.sequence, data: repr.data });
+      return;
+    }
+    for (const l of this.#icmpListeners) l({ net, src, dst, message: repr });
+  }
+
+  /** Send an ICMP message from `net` (`icmp_reply` / the error path of `icmp_send`). */
+  #icmpReply(net: Net, src: number, dst: number, message: IcmpRepr): boolean {
+    if (!net.isInit && !this.#kernel.stages.gate(this.#icmpStage, net)) return false;
+    const bytes = new Uint8Array(icmpBufferLength(message));
+    emitIcmp(message, bytes, 0);
+    try {
+      this.send(net, { dst, src, protocol: IPPROTO_ICMP, payload: bytes, tos: message.kind === 'echo-reply' ? 0 : 0xc0 });
+    } catch {
+      this.snmp(net).icmp('OutErrors');
+      return false;
+    }
+    const mib = this.snmp(net);
+    mib.icmp('OutMsgs');
+    const type = message.kind === 'echo-reply' ? ICMP_ECHOREPLY : message.kind === 'echo-request' ? ICMP_ECHO : message.kind === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH;
+    mib.icmpMsg('out', type);
+    if (type === ICMP_ECHOREPLY) mib.icmp('OutEchoReps');
+    else if (type === ICMP_ECHO) mib.icmp('OutEchos');
+    else if (type === ICMP_TIME_EXCEEDED) mib.icmp('OutTimeExcds');
+    else mib.icmp('OutDestUnreachs');
+    return true;
+  }
+
+  /**
+   * Send an echo request from `net` (what a ping socket does), counting it.
+   *
+   * @throws NetError as {@link Ipv4Stack.send}.
+   */
+  sendEcho(net: Net, dst: number, identifier: number, sequence: number, data: Uint8Array): void {
+    const message: IcmpRepr = { kind: 'echo-request', identifier, sequence, data };
+    const bytes = new Uint8Array(icmpBufferLength(message));
+    emitIcmp(message, bytes, 0);
+    this.send(net, { dst, protocol: IPPROTO_ICMP, payload: bytes, dontFragment: true });
+    const mib = this.snmp(net);
+    mib.icmp('OutMsgs');
+    mib.icmp('OutEchos');
+    mib.icmpMsg('out', ICMP_ECHO);
+  }
+
+  /**
+   * `icmp_send`: an ICMP error about `original` (an IP datagram, header first), unless
+   * it is itself an ICMP error, a non-first fragment, or addressed to a broadcast; rate
+   * limited per destination for the types in `icmp_ratemask`.
+   */
+  icmpSend(net: Net, type: number, code: number, original: Uint8Array, inDev: NetDevice | undefined, mtu?: number): void {
+    const orig = Ipv4Packet.check(original);
+    if (isIpv4Error(orig)) return;
+    if (orig.fragmentOffset !== 0) return;
+    if (orig.protocol === IPPROTO_ICMP) {
+      const t = orig.payload[0] ?? 0;
+      if (t !== ICMP_ECHO && t !== ICMP_ECHOREPLY) return;
+    }
+    const to = orig.source;
+    if (to === 0 || to === 0xffffffff) return;
+    const sysctls = net.state(IPV4_SYSCTLS);
+    if (rateLimited(type, sysctls.icmpRatemask) && !this.#allow(net, to, sysctls.icmpRatelimit)) {
+      this.snmp(net).icmp('OutRateLimitHost');
+      return;
+    }
+    // The error comes from the address the datagram was sent to, when it is ours; else
+    // from the interface it arrived on.
+    const from = this.#ip.isLocal(net, orig.destination)
+      ? orig.destination
+      : this.#ip.selectAddress(net, inDev, to, RT_SCOPE.UNIVERSE);
+    const quoted = original.subarray(0, Math.min(orig.totalLength, 576 - IPV4_HEADER_LENGTH - 8));
+    const message: IcmpRepr =
+      type === ICMP_TIME_EXCEEDED
+        ? { kind: 'time-exceeded', code, original: quoted }
+        : { kind: 'dest-unreachable', code, original: quoted, ...(mtu === undefined ? {} : { mtu }) };
+    this.#icmpReply(net, from, to, message);
+  }
+
+  /** `inet_peer_xrlim_allow`: a token bucket per destination, `icmp_ratelimit` ms per message, burst 6. */
+  #allow(net: Net, dst: number, rateMs: number): boolean {
+    if (rateMs === 0) return true;
+    let peers = this.#peerTokens.get(net);
+    if (peers === undefined) {
+      peers = new Map();
+      this.#peerTokens.set(net, peers);
+    }
+    const now = this.#kernel.clock.now;
+    const p = peers.get(dst) ?? { tokens: XRLIM_BURST * rateMs, last: now };
+    p.tokens = Math.min(XRLIM_BURST * rateMs, p.tokens + (now - p.last));
+    p.last = now;
+    peers.set(dst, p);
+    if (p.tokens < rateMs) return false;
+    p.tokens -= rateMs;
+    return true;
+  }
+
+  /** @internal the layer's pernet exit: forget a dying namespace's rate-limit state. */
+  _forget(net: Net): void {
+    this.#peerTokens.delete(net);
+  }
+
+  /** `ip neigh show` data: the entries of `net`, device by device. */
+  neighbourEntries(net: Net): Neighbour[] {
+    return this.neighbours(net)?.all() ?? [];
+  }
+}
+
+/**
+ * The IPv4 packet path of a kernel booted with the ipv4 layer.
+ *
+ * @throws Error when the ipv4 layer is not registered.
+ */
+export function ipv4Stack(kernel: Kernel): Ipv4Stack {
+  return kernel.state(IPV4_STACK);
+}
