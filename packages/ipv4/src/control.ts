@@ -9,6 +9,8 @@ import { NetError, type Kernel, type Net, type Stage, type Task } from '@netstag
 import { netdev, type NetDevice } from '@netstage/devices';
 import { RT_TABLE, type Route, type RouteType } from './fib.js';
 import { ipv4, type AddrSpec, type IfAddr, type Ipv4, type RouteResult } from './inet.js';
+import type { Neighbour } from './neigh.js';
+import { ipv4Stack } from './stack.js';
 import { IPV4_STAGES } from './stages.js';
 
 /** A route request naming its device by name, as `ip route` does. */
@@ -32,12 +34,13 @@ export interface AddrInfo {
 }
 
 /**
- * `ip addr` and `ip route` for one kernel. Every call names the calling task: its
+ * `ip addr`, `ip route` and `ip neigh` for one kernel. Every call names the calling task: its
  * namespace is the one the request is about.
  *
  * Fences (reference §2.1): ECONNREFUSED before `rtnl-netns-socket`; address changes
  * EINVAL and dumps empty before `ipv4-addr-methods`; route changes EINVAL and dumps
- * empty before `fib-route-methods`; route lookups EINVAL before `ipv4-route-get`.
+ * empty before `fib-route-methods`; route lookups EINVAL before `ipv4-route-get`;
+ * neighbour changes EINVAL and dumps empty before `neigh-per-ns`.
  *
  * @example
  * ```ts
@@ -61,6 +64,7 @@ export class InetControl {
   readonly #addrMethods: Stage;
   readonly #routeMethods: Stage;
   readonly #routeGet: Stage;
+  readonly #neigh: Stage;
 
   constructor(kernel: Kernel) {
     this.#kernel = kernel;
@@ -70,6 +74,7 @@ export class InetControl {
     this.#addrMethods = m.stage(IPV4_STAGES.addrMethods);
     this.#routeMethods = m.stage(IPV4_STAGES.routeMethods);
     this.#routeGet = m.stage(IPV4_STAGES.routeGet);
+    this.#neigh = m.stage(IPV4_STAGES.neigh);
   }
 
   // -- addresses -------------------------------------------------------------------
@@ -174,6 +179,49 @@ export class InetControl {
   routeGet(task: Task, dst: number): RouteResult {
     const net = this.#doit(task, this.#routeGet);
     return this.#ip.routeLookup(net, dst);
+  }
+
+  // -- neighbours --------------------------------------------------------------------
+
+  /**
+   * `ip neigh show [dev DEV]`: entries device by device; empty while the neighbour
+   * methods are fenced for the caller.
+   *
+   * @throws NetError ECONNREFUSED; ENODEV for a missing device.
+   */
+  showNeighbours(task: Task, devName?: string): Neighbour[] {
+    const net = this.#socketNet(task);
+    if (!this.#kernel.stages.gate(this.#neigh, net)) return [];
+    const stack = ipv4Stack(this.#kernel);
+    if (devName === undefined) return stack.neighbourEntries(net);
+    const dev = this.#device(net, devName);
+    return stack.neighbourEntries(net).filter((n) => n.dev === dev);
+  }
+
+  /**
+   * `ip neigh add ADDR lladdr MAC dev DEV [nud STATE]`.
+   *
+   * @throws NetError the fences; ENODEV; EEXIST for an existing entry.
+   */
+  addNeighbour(task: Task, devName: string, ip: number, mac: number, state?: 'PERMANENT' | 'REACHABLE' | 'STALE'): void {
+    const net = this.#doit(task, this.#neigh);
+    ipv4Stack(this.#kernel).addNeighbour(this.#device(net, devName), ip, mac, state);
+  }
+
+  /**
+   * `ip neigh del ADDR dev DEV`.
+   *
+   * @throws NetError the fences; ENODEV; ENOENT for a missing entry.
+   */
+  deleteNeighbour(task: Task, devName: string, ip: number): void {
+    const net = this.#doit(task, this.#neigh);
+    ipv4Stack(this.#kernel).deleteNeighbour(this.#device(net, devName), ip);
+  }
+
+  /** `ip neigh flush [dev DEV]`. @throws NetError the fences; ENODEV. */
+  flushNeighbours(task: Task, devName?: string): number {
+    const net = this.#doit(task, this.#neigh);
+    return ipv4Stack(this.#kernel).flushNeighbours(net, devName === undefined ? undefined : this.#device(net, devName));
   }
 
   #socketNet(task: Task): Net {

@@ -570,6 +570,17 @@ export class Ipv4 {
     for (const r of after) if (findKernelRoute(fib, r) === undefined) fib.table(r.table).insert(r);
   }
 
+  /**
+   * Write `ip_forward` (`devinet_sysctl_forward` for `conf/all/forwarding`): every
+   * `conf` of the namespace — all, default and each device — takes the value.
+   */
+  setIpForward(net: Net, value: 0 | 1): void {
+    const s = net.state(IPV4_SYSCTLS);
+    s.all.forwarding = value;
+    s.default.forwarding = value;
+    for (const inDev of net.state(INET).values()) inDev.conf.forwarding = value;
+  }
+
   /** Whether the inetdev notifier serves `net` (for the control surface's checks). */
   inetdevOpen(net: Net): boolean {
     return net.isInit || this.#kernel.stages.isOn(this.#inetStage);

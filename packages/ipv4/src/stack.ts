@@ -622,6 +622,62 @@ export class Ipv4Stack {
   neighbourEntries(net: Net): Neighbour[] {
     return this.neighbours(net)?.all() ?? [];
   }
+
+  /**
+   * `ip neigh add` (`neigh_add` with `NLM_F_CREATE | NLM_F_EXCL`): a PERMANENT entry by
+   * default, or REACHABLE/STALE; datagrams waiting on an unresolved entry are sent.
+   *
+   * @throws NetError EEXIST when the entry exists; ENOBUFS for a namespace without a
+   *   neighbour table of its own.
+   */
+  addNeighbour(dev: NetDevice, ip: number, mac: number, state: 'PERMANENT' | 'REACHABLE' | 'STALE' = 'PERMANENT'): void {
+    const table = this.neighbours(dev.net);
+    if (table === undefined) throw new NetError('ENOBUFS');
+    const old = table.get(dev, ip >>> 0);
+    if (old !== undefined && old.state !== 'INCOMPLETE' && old.state !== 'FAILED') throw new NetError('EEXIST');
+    const n: Neighbour = old ?? { dev, ip: ip >>> 0, mac, state, probes: 0, queue: [], queueBytes: 0, timer: undefined, confirmed: 0 };
+    if (n.timer !== undefined) this.#kernel.clock.cancelTimer(n.timer);
+    n.timer = undefined;
+    n.mac = mac;
+    n.state = state;
+    n.confirmed = this.#kernel.clock.now;
+    table.set(n);
+    if (state === 'REACHABLE') this.#arm(n, this.#reachableTime());
+    const queued = n.queue;
+    n.queue = [];
+    n.queueBytes = 0;
+    for (const frame of queued) {
+      writeMac(frame, 0, mac);
+      this.#finish(dev, frame);
+    }
+  }
+
+  /**
+   * `ip neigh del`.
+   *
+   * @throws NetError ENOENT when there is no such entry.
+   */
+  deleteNeighbour(dev: NetDevice, ip: number): void {
+    const table = this.neighbours(dev.net);
+    const n = table?.get(dev, ip >>> 0);
+    if (table === undefined || n === undefined) throw new NetError('ENOENT');
+    if (n.timer !== undefined) this.#kernel.clock.cancelTimer(n.timer);
+    table.delete(n);
+  }
+
+  /** `ip neigh flush [dev DEV]`: every entry but PERMANENT and NOARP ones; returns how many went. */
+  flushNeighbours(net: Net, dev?: NetDevice): number {
+    const table = this.neighbours(net);
+    if (table === undefined) return 0;
+    let n = 0;
+    for (const e of dev === undefined ? table.all() : table.ofDevice(dev)) {
+      if (e.state === 'PERMANENT' || e.state === 'NOARP') continue;
+      if (e.timer !== undefined) this.#kernel.clock.cancelTimer(e.timer);
+      table.delete(e);
+      n++;
+    }
+    return n;
+  }
 }
 
 /**

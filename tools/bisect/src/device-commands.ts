@@ -248,6 +248,7 @@ export function deviceCommandArbitraries(): fc.Arbitrary<Cmd>[] {
     ),
     fc.tuple(t, dev).map(([x, n]) => new LinkDel(x, n)),
     fc.tuple(t, dev, fc.boolean()).map(([x, n, up]) => new LinkUp(x, n, up)),
+    t.map((x) => new LinkUp(x, 'lo', true)),
     fc.tuple(t, dev, dev).map(([x, n, to]) => new LinkRename(x, n, to)),
     fc.tuple(t, dev, ns).map(([x, n, target]) => new LinkMove(x, n, target)),
     fc.tuple(t, dev).map(([x, n]) => new SendFrame(x, n)),

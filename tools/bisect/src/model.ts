@@ -60,6 +60,8 @@ export interface ModelStages {
   readonly inetdev: boolean;
   readonly addrMethods: boolean;
   readonly routeMethods: boolean;
+  readonly ipRcv: boolean;
+  readonly icmp: boolean;
 }
 
 /** Read the model's stage flags off a selection. */
@@ -78,6 +80,8 @@ export function modelStages(selection: StageSelection): ModelStages {
     inetdev: on.has('inetdev-events-per-ns'),
     addrMethods: on.has('ipv4-addr-methods'),
     routeMethods: on.has('fib-route-methods'),
+    ipRcv: on.has('ip-rcv-per-protocol'),
+    icmp: on.has('icmp-per-ns'),
   };
 }
 
@@ -245,6 +249,8 @@ export class Real {
   readonly devs = new Map<number, NetDevice>();
   /** Frames the harness's handler received, as `netId:devname`. */
   readonly received: string[] = [];
+  /** Echo replies seen, as `model namespace:source address`. */
+  readonly echoReplies: string[] = [];
   constructor(readonly kernel: Kernel) {
     this.nets = [kernel.initNet];
     const lo = netdev(kernel).loopback(kernel.initNet);

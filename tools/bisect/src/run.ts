@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { Kernel, stagePrefixes, type Layer, type StageSelection } from '@netstage/core-net';
 import { devicesLayer, netdev } from '@netstage/devices';
-import { ipv4Layer } from '@netstage/ipv4';
+import { ipv4Layer, ipv4Stack, ipv4ToString } from '@netstage/ipv4';
 import { commandArbitraries } from './commands.js';
 import { HARNESS_ETHERTYPE, deviceCommandArbitraries } from './device-commands.js';
 import { ipv4CommandArbitraries } from './ipv4-commands.js';
@@ -76,6 +76,9 @@ export function bisect(selection: StageSelection, options: BisectOptions): void 
           name: 'harness',
           etherType: HARNESS_ETHERTYPE,
           receive: (_frame, dev) => real.received.push(`${real.nets.indexOf(dev.net)}:${dev.name}`),
+        });
+        ipv4Stack(kernel).onIcmp((e) => {
+          if (e.message.kind === 'echo-reply') real.echoReplies.push(`${real.nets.indexOf(e.net)}:${ipv4ToString(e.src)}`);
         });
         return { model, real };
       };
