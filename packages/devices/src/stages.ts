@@ -114,7 +114,9 @@ export const devicesStages: readonly StageDef[] = [
     release: 'v2.6.24',
     opens: ['dev_change_net_namespace', 'devices returned to initNet when their namespace exits'],
     whileOff: 'moving a device between namespaces fails with EINVAL',
-    requires: [DEVICE_STAGES.list, DEVICE_STAGES.allocName],
+    // A move is unregister here and register there: only safe once every layer hears
+    // about devices outside initNet (patch 11).
+    requires: [DEVICE_STAGES.list, DEVICE_STAGES.allocName, DEVICE_STAGES.events],
   },
   {
     id: DEVICE_STAGES.moveNetlink,

@@ -25,8 +25,10 @@
  *   FAILED with host-unreachable errors), IPv4 input with header validation counted in
  *   the MIB, local delivery to registered transport protocols behind their stages,
  *   forwarding (TTL, time exceeded, unreachable, fragmentation needed), output
- *   (route, source, neighbour) with ENETUNREACH at once when there is no route, and
- *   ICMP: echo replies (honouring `icmp_echo_ignore_all`) and rate-limited errors.
+ *   (route, source, neighbour) with ENETUNREACH at once when there is no route,
+ *   fragmentation on output and forwarding when DF is clear, reassembly on input with
+ *   a 30-second timeout on the virtual clock, and ICMP: echo replies (honouring
+ *   `icmp_echo_ignore_all`) and rate-limited errors.
  * - **SNMP counters** per namespace, named as `/proc/net/snmp` names them ({@link Snmp}).
  * - **The control surface** ({@link InetControl}) that `ip addr` and `ip route` will
  *   sit on, behind the v2.6.25–26 rtnetlink fences.
@@ -34,9 +36,8 @@
  *   typed views and reprs for IPv4 headers (with TTL decrement and fragment offsets),
  *   ARP and ICMP.
  *
- * Not yet: fragmenting on output and reassembling on input (a datagram that would
- * need it is refused with EMSGSIZE or counted in `ReasmFails`), the `ip neigh` control
- * surface, and per-namespace ICMP settings as a stage of their own.
+ * Not yet: per-namespace ICMP settings as a stage of their own (they follow
+ * `devinet-conf-per-ns` for now), and IP options (skipped on input, never emitted).
  *
  * What it never does: know about sockets or files. Transport protocols will register
  * with it; procfs will format its tables.
@@ -64,6 +65,7 @@
 export { IPV4_SYSCTLS, Ipv4Sysctls, copyDevConf, type DevConf } from './conf.js';
 export { InetControl, type AddrInfo, type RouteRequest } from './control.js';
 export { FibTable, RT_SCOPE, RT_TABLE, type Route, type RouteProtocol, type RouteType } from './fib.js';
+export * from './frag.js';
 export {
   FIB,
   Fib,
@@ -80,7 +82,7 @@ export {
 export { ipv4Layer } from './layer.js';
 export { NEIGH, NEIGH_PARMS, NeighTable, type Neighbour, type NudState } from './neigh.js';
 export { ICMP_MIB, IP_MIB, SNMP, Snmp, snmpOf, type IcmpMib, type IpMib } from './snmp.js';
-export { IPV4_STACK, Ipv4Stack, ipv4Stack, type IcmpEvent, type IpProtocol, type SendRequest } from './stack.js';
+export { FRAGS, IPV4_STACK, Ipv4Stack, ipv4Stack, type IcmpEvent, type IpProtocol, type SendRequest } from './stack.js';
 export { IPV4_STAGES, ipv4Stages } from './stages.js';
 export * from './wire/arp.js';
 export * from './wire/checksum.js';

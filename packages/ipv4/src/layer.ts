@@ -9,7 +9,7 @@ import { IPV4_SYSCTLS, Ipv4Sysctls } from './conf.js';
 import { FIB, Fib, INET, IPV4, Ipv4, type InDevice } from './inet.js';
 import { NEIGH, NeighTable } from './neigh.js';
 import { SNMP, Snmp } from './snmp.js';
-import { IPV4_STACK, Ipv4Stack } from './stack.js';
+import { FRAGS, IPV4_STACK, Ipv4Stack } from './stack.js';
 import { ipv4Stages } from './stages.js';
 import type { NetDevice } from '@netstage/devices';
 
@@ -58,6 +58,12 @@ export function ipv4Layer(): Layer {
       const stack = new Ipv4Stack(kernel);
       kernel.setState(IPV4_STACK, stack);
       kernel.registerPernetSubsys({ name: 'ipv4-icmp', exit: (net) => stack._forget(net) });
+      kernel.registerPernetSubsys({
+        name: 'ipv4-frags',
+        key: FRAGS,
+        init: (net) => stack._newReassembler(net),
+        exit: (_net, queues) => queues.clear(),
+      });
     },
   };
 }

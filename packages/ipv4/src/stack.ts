@@ -6,7 +6,7 @@
  * @module
  */
 
-import { NetError, defineKernelKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import {
   ETH_HLEN,
   ETH_P_ARP,
@@ -20,6 +20,7 @@ import {
   type Netdev,
 } from '@netstage/devices';
 import { IPV4_SYSCTLS } from './conf.js';
+import { IPFRAG_TIME, Reassembler, fragmentDatagram } from './frag.js';
 import { RT_SCOPE, type Route } from './fib.js';
 import { ipv4, type Ipv4 } from './inet.js';
 import { NEIGH, NEIGH_PARMS, type Neighbour, type NeighTable } from './neigh.js';
@@ -83,6 +84,9 @@ export interface IcmpEvent {
 /** The kernel's IPv4 packet path. */
 export const IPV4_STACK = defineKernelKey<Ipv4Stack>('ipv4-stack');
 
+/** Each namespace's fragment queues (`netns_ipv4.fqdir`). */
+export const FRAGS = defineNetKey<Reassembler>('ipv4-frags');
+
 /** ICMP types rate-limited by default (`icmp_ratemask` 6168: 3, 4, 11, 12). */
 function rateLimited(type: number, mask: number): boolean {
   return type <= 31 && (mask & (1 << type)) !== 0;
@@ -122,7 +126,9 @@ export class Ipv4Stack {
     this.#neighStage = m.stage(IPV4_STAGES.neigh);
     this.#core.handlers.add({ name: 'ip_rcv', etherType: ETH_P_IP, stage: IPV4_STAGES.ipRcv, receive: (f, d, t) => this.#ipRcv(f, d, t) });
     this.#core.handlers.add({ name: 'arp_rcv', etherType: ETH_P_ARP, stage: IPV4_STAGES.arpRcv, receive: (f, d) => this.#arpRcv(f, d) });
-    this.#core.chain.subscribe({ name: 'arp', stage: IPV4_STAGES.arpRcv, onEvent: (e, d) => this.#neighEvent(e, d) });
+    // neigh_ifdown belongs to the neighbour tables themselves: a namespace with a table
+    // of its own has its entries flushed with its devices.
+    this.#core.chain.subscribe({ name: 'neigh', stage: IPV4_STAGES.neigh, onEvent: (e, d) => this.#neighEvent(e, d) });
     this.registerProtocol({ name: 'icmp', protocol: IPPROTO_ICMP, stage: IPV4_STAGES.icmp, receive: (n, p, d) => this.#icmpRcv(n, p, d) });
   }
 
@@ -182,7 +188,7 @@ export class Ipv4Stack {
     const dev = result.dev;
     if (dev === undefined) throw new NetError('ENETUNREACH');
     const total = IPV4_HEADER_LENGTH + req.payload.length;
-    if (total > dev.mtu) throw new NetError('EMSGSIZE');
+    if (total > dev.mtu && req.dontFragment === true) throw new NetError('EMSGSIZE');
     mib.ip('OutRequests');
     const frame = new Uint8Array(ETH_HLEN + total);
     const sysctls = net.state(IPV4_SYSCTLS);
@@ -205,7 +211,25 @@ export class Ipv4Stack {
     );
     frame.set(req.payload, ETH_HLEN + IPV4_HEADER_LENGTH);
     const nexthop = result.route.gateway !== 0 ? result.route.gateway : req.dst >>> 0;
-    this.#output(net, dev, nexthop, frame, result.type === 'broadcast');
+    this.#fragmentAndOutput(net, dev, nexthop, frame, result.type === 'broadcast');
+  }
+
+  /** `ip_finish_output` → `ip_fragment` when the datagram is bigger than the device's MTU. */
+  #fragmentAndOutput(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean): void {
+    const total = frame.length - ETH_HLEN;
+    if (total <= dev.mtu) {
+      this.#output(net, dev, nexthop, frame, broadcast);
+      return;
+    }
+    const mib = this.snmp(net);
+    const pieces = fragmentDatagram(frame.subarray(ETH_HLEN), dev.mtu, ETH_HLEN);
+    if (pieces === undefined) {
+      mib.ip('FragFails');
+      return;
+    }
+    mib.ip('FragOKs');
+    mib.ip('FragCreates', pieces.length);
+    for (const piece of pieces) this.#output(net, dev, nexthop, piece, broadcast);
   }
 
   /** `ip_finish_output2`: link header by neighbour, then transmit. */
@@ -387,11 +411,13 @@ export class Ipv4Stack {
 
   /** `arp_netdev_event` / `neigh_ifdown`: a device going down or away forgets its neighbours. */
   #neighEvent(event: string, dev: NetDevice): void {
-    if (event !== 'down' && event !== 'unregister' && event !== 'change-addr') return;
+    // neigh_carrier_down on NETDEV_CHANGE without carrier (6.x), neigh_ifdown otherwise.
+    const carrierLoss = event === 'change' && !dev.carrier;
+    if (event !== 'down' && event !== 'unregister' && event !== 'change-addr' && !carrierLoss) return;
     const table = this.neighbours(dev.net);
     if (table === undefined) return;
     for (const n of table.ofDevice(dev)) {
-      if (n.state === 'PERMANENT' && event === 'down') continue;
+      if (n.state === 'PERMANENT' && event !== 'unregister') continue;
       if (n.timer !== undefined) this.#kernel.clock.cancelTimer(n.timer);
       table.delete(n);
     }
@@ -405,9 +431,13 @@ export class Ipv4Stack {
     const net = dev.net;
     const mib = this.snmp(net);
     mib.ip('InReceives');
-    const packet = Ipv4Packet.check(frame.subarray(ETH_HLEN));
+    const bytes = frame.subarray(ETH_HLEN);
+    const packet = Ipv4Packet.check(bytes);
     if (isIpv4Error(packet)) {
-      if (packet.kind !== 'truncated' && packet.kind !== 'total-length') mib.ip('InHdrErrors');
+      // ip_rcv_core: a datagram longer than what arrived is InTruncatedPkts (IpExt);
+      // every other header fault is InHdrErrors.
+      const declared = bytes.length >= 4 ? ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0) : 0;
+      if (!(packet.kind === 'total-length' && declared > bytes.length)) mib.ip('InHdrErrors');
       return;
     }
     const dst = packet.destination;
@@ -434,12 +464,19 @@ export class Ipv4Stack {
   }
 
   /** `ip_local_deliver`: to the protocol, through its stage gate. */
-  #localDeliver(net: Net, packet: Uint8Array, dev: NetDevice, broadcast: boolean, protocol: number, fragment: boolean): void {
+  #localDeliver(net: Net, datagram: Uint8Array, dev: NetDevice, broadcast: boolean, protocol: number, fragment: boolean): void {
+    let packet = datagram;
     const mib = this.snmp(net);
     if (fragment) {
-      // Reassembly comes with the next part of the layer.
-      mib.ip('ReasmFails');
-      return;
+      // ip_defrag: the fragment joins its queue; the whole datagram goes on when complete.
+      const queues = net.state(FRAGS);
+      const failsBefore = queues.fails;
+      mib.ip('ReasmReqds');
+      const result = queues.add(packet.slice());
+      if (queues.fails > failsBefore) mib.ip('ReasmFails', queues.fails - failsBefore);
+      if (!result.done) return;
+      mib.ip('ReasmOKs');
+      packet = result.datagram;
     }
     const entry = this.#protocols.get(protocol);
     if (entry === undefined) {
@@ -477,17 +514,15 @@ export class Ipv4Stack {
     }
     if (outDev === undefined) return;
     const df = ((packet[6] ?? 0) & 0x40) !== 0;
-    if (total > outDev.mtu) {
-      if (df) {
-        mib.ip('FragFails');
-        this.icmpSend(net, ICMP_DEST_UNREACH, 4, packet, inDev, outDev.mtu);
-      }
+    if (total > outDev.mtu && df) {
+      mib.ip('FragFails');
+      this.icmpSend(net, ICMP_DEST_UNREACH, 4, packet, inDev, outDev.mtu);
       return;
     }
     decrementTtl(packet, 0);
     mib.ip('ForwDatagrams');
     const nexthop = route.gateway !== 0 ? route.gateway : dst;
-    this.#output(net, outDev, nexthop, frame.subarray(0, ETH_HLEN + total), false);
+    this.#fragmentAndOutput(net, outDev, nexthop, frame.subarray(0, ETH_HLEN + total), false);
   }
 
   // -- ICMP -------------------------------------------------------------------------
@@ -578,7 +613,10 @@ export class Ipv4Stack {
     const to = orig.source;
     if (to === 0 || to === 0xffffffff) return;
     const sysctls = net.state(IPV4_SYSCTLS);
-    if (rateLimited(type, sysctls.icmpRatemask) && !this.#allow(net, to, sysctls.icmpRatelimit)) {
+    // icmpv4_mask_allow / icmpv4_xrlim_allow: fragmentation-needed is never limited, and
+    // nothing is limited on its way to ourselves (loopback).
+    const exempt = (type === ICMP_DEST_UNREACH && code === 4) || this.#ip.isLocal(net, to);
+    if (!exempt && rateLimited(type, sysctls.icmpRatemask) && !this.#allow(net, to, sysctls.icmpRatelimit)) {
       this.snmp(net).icmp('OutRateLimitHost');
       return;
     }
@@ -611,6 +649,20 @@ export class Ipv4Stack {
     if (p.tokens < rateMs) return false;
     p.tokens -= rateMs;
     return true;
+  }
+
+  /**
+   * @internal the layer's pernet init: a namespace's fragment queues, whose timeouts
+   * count `ReasmTimeout` and `ReasmFails` and answer "fragment reassembly time exceeded"
+   * when the first fragment had come (`ip_expire`).
+   */
+  _newReassembler(net: Net): Reassembler {
+    return new Reassembler(this.#kernel.clock, IPFRAG_TIME, (first) => {
+      const mib = this.snmp(net);
+      mib.ip('ReasmTimeout');
+      mib.ip('ReasmFails');
+      if (first !== undefined) this.icmpSend(net, ICMP_TIME_EXCEEDED, 1, first, undefined);
+    });
   }
 
   /** @internal the layer's pernet exit: forget a dying namespace's rate-limit state. */

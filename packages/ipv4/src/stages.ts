@@ -152,8 +152,8 @@ export const ipv4Stages: readonly StageDef[] = [
     subjectVerified: false,
     commit: '49e8a279a1b79e14b51aa6d4102b3a3de39e7a5e',
     release: 'v2.6.26',
-    opens: ['ARP input and the ARP device notifier outside initNet'],
-    whileOff: 'ARP frames arriving on devices outside initNet are dropped and counted; their neighbours are not flushed by device events',
+    opens: ['ARP input outside initNet'],
+    whileOff: 'ARP frames arriving on devices outside initNet are dropped and counted',
     requires: [IPV4_STAGES.neigh, IPV4_STAGES.inetdevEvents, 'dev-rx-ns-safe'],
   },
   {

@@ -176,3 +176,78 @@ describe('host – router – host', () => {
     w.end();
   });
 });
+
+/** An ICMP echo request of `size` data bytes, checksummed. */
+function echoRequest(size: number, seq: number): Uint8Array {
+  const m = new Uint8Array(8 + size);
+  m[0] = 8;
+  m[6] = seq >> 8;
+  m[7] = seq & 0xff;
+  for (let i = 0; i < size; i++) m[8 + i] = i & 0xff;
+  let s = 0;
+  for (let i = 0; i < m.length; i += 2) s += ((m[i] ?? 0) << 8) | (m[i + 1] ?? 0);
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  const sum = ~s & 0xffff;
+  m[2] = sum >> 8;
+  m[3] = sum & 0xff;
+  return m;
+}
+
+describe('fragmentation and reassembly', () => {
+  it('a 3000-byte echo without DF leaves in three fragments, is reassembled, and its reply comes back the same way', () => {
+    const w = world();
+    const a = w.ns('a');
+    const b = w.ns('b');
+    wire(w, a, 'veth0', '10.200.0.1', b, 'b', 'veth1', '10.200.0.2');
+    const icmp = listen(w);
+    const stack = ipv4Stack(w.kernel);
+    stack.send(a.net, { dst: ip('10.200.0.2'), protocol: 1, payload: echoRequest(3000, 5) });
+    w.kernel.clock.advance(10);
+    expect(icmp.events).toEqual([`${a.net.id} 10.200.0.2>10.200.0.1 echo-reply seq=5`]);
+    const sa = stack.snmp(a.net);
+    const sb = stack.snmp(b.net);
+    expect(['FragOKs', 'FragCreates', 'ReasmReqds', 'ReasmOKs'].map((f) => sa.get('Ip', f))).toEqual([1, 3, 3, 1]);
+    expect(['FragOKs', 'FragCreates', 'ReasmReqds', 'ReasmOKs'].map((f) => sb.get('Ip', f))).toEqual([1, 3, 3, 1]);
+    icmp.stop();
+    w.end();
+  });
+
+  it('with DF set, a datagram over the MTU is refused at once (EMSGSIZE)', () => {
+    const w = world();
+    const a = w.ns('a');
+    const b = w.ns('b');
+    wire(w, a, 'veth0', '10.200.0.1', b, 'b', 'veth1', '10.200.0.2');
+    const e = netErrorOf(() => ipv4Stack(w.kernel).sendEcho(a.net, ip('10.200.0.2'), 1, 1, new Uint8Array(3000)));
+    expect(e.code).toBe('EMSGSIZE');
+    w.end();
+  });
+});
+
+describe('a router in front of a narrower link', () => {
+  it('fragments what it may (DF clear) and answers fragmentation needed, with the MTU, when DF is set', () => {
+    const w = world();
+    const h1 = w.ns('h1');
+    const r = w.ns('r');
+    const h2 = w.ns('h2');
+    wire(w, h1, 'eth0', '10.1.0.2', r, 'r', 'r1', '10.1.0.1');
+    wire(w, r, 'r2', '10.2.0.1', h2, 'h2', 'eth0', '10.2.0.2');
+    w.links.set(r.sh, 'r2', { mtu: 1000 });
+    w.links.set(h2.sh, 'eth0', { mtu: 1000 });
+    w.inet.addRoute(h1.sh, { dst: 0, prefixLen: 0, gateway: ip('10.1.0.1') });
+    w.inet.addRoute(h2.sh, { dst: 0, prefixLen: 0, gateway: ip('10.2.0.1') });
+    ipv4(w.kernel).setIpForward(r.net, 1);
+    const icmp = listen(w);
+    const stack = ipv4Stack(w.kernel);
+    stack.send(h1.net, { dst: ip('10.2.0.2'), protocol: 1, payload: echoRequest(1400, 1) });
+    w.kernel.clock.advance(10);
+    expect(icmp.events).toEqual([`${h1.net.id} 10.2.0.2>10.1.0.2 echo-reply seq=1`]);
+    expect(stack.snmp(r.net).get('Ip', 'FragCreates')).toBe(2);
+    expect(stack.snmp(h2.net).get('Ip', 'ReasmOKs')).toBe(1);
+    icmp.events.length = 0;
+    stack.send(h1.net, { dst: ip('10.2.0.2'), protocol: 1, payload: echoRequest(1400, 2), dontFragment: true });
+    w.kernel.clock.advance(10);
+    expect(icmp.events).toEqual([`${h1.net.id} 10.1.0.1>10.1.0.2 dest-unreachable code=4`]);
+    icmp.stop();
+    w.end();
+  });
+});

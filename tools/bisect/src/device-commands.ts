@@ -190,6 +190,7 @@ class LinkMove extends Step {
         d.ns = p;
         d.up = false;
         d.addrs.clear();
+        model.forgetNeighs(d);
       }
     });
   }

@@ -122,7 +122,9 @@ class Ping extends Step {
       }
     });
     const touched = runQueue(model, real);
-    const back = local && lo !== undefined && lo.up && lo.alive && !touched.has(lo.id) && served;
+    // Teardowns queued before the ping run first: the address must still be local after them.
+    const stillLocal = model.devsOf(mt.ns).some((d) => d.addrs.has(key));
+    const back = local && stillLocal && lo !== undefined && lo.up && lo.alive && !touched.has(lo.id) && served;
     const wantReplies = back ? [`${mt.ns}:10.77.0.${this.k}`] : [];
     if (real.echoReplies.join(',') !== wantReplies.join(',')) {
       throw new Error(`isolation: ping of 10.77.0.${this.k} from namespace ${mt.ns} got replies [${real.echoReplies.join(',')}], model [${wantReplies.join(',')}]`);
@@ -130,6 +132,33 @@ class Ping extends Step {
   }
   toString(): string {
     return `ping(t${this.t}, 10.77.0.${this.k})`;
+  }
+}
+
+/** A permanent neighbour 10.66.0.k on a device, added or deleted. */
+class Neigh extends Step {
+  constructor(readonly t: number, readonly dev: string, readonly k: number, readonly add: boolean) {
+    super();
+  }
+  apply(model: Model, real: Real): void {
+    const mt = pick(model.actors(), this.t);
+    const d = model.dev(mt.ns, this.dev);
+    const existing = model.neighs.find((n) => n.dev === d && n.k === this.k);
+    let want = fence(model, mt.ns, model.stages.neigh) ?? OK;
+    if (want.ok && d === undefined) want = { ok: false, code: 'ENODEV' };
+    else if (want.ok && this.add && existing !== undefined) want = { ok: false, code: 'EEXIST' };
+    else if (want.ok && !this.add && existing === undefined) want = { ok: false, code: 'ENOENT' };
+    const ip = parseIpv4(`10.66.0.${this.k}`) as number;
+    const task = real.task(mt.pid);
+    expectOutcome(this.add ? 'neigh add' : 'neigh del', want, () =>
+      this.add ? inet(real).addNeighbour(task, this.dev, ip, 0x02_0000_0066_00 + this.k) : inet(real).deleteNeighbour(task, this.dev, ip),
+    );
+    if (!want.ok || d === undefined) return;
+    if (this.add) model.neighs.push({ dev: d, k: this.k });
+    else model.neighs = model.neighs.filter((n) => n !== existing);
+  }
+  toString(): string {
+    return `neigh${this.add ? 'Add' : 'Del'}(t${this.t}, 10.66.0.${this.k} dev ${this.dev})`;
   }
 }
 
@@ -146,5 +175,6 @@ export function ipv4CommandArbitraries(): fc.Arbitrary<Cmd>[] {
     // Traffic needs an address on lo: offer that, and pings, more often.
     fc.tuple(t, k).map(([x, n]) => new AddrAdd(x, 'lo', n)),
     fc.tuple(t, k).map(([x, n]) => new Ping(x, n)),
+    fc.tuple(t, dev, k, fc.boolean()).map(([x, d, n, add]) => new Neigh(x, d, n, add)),
   ];
 }

@@ -8,7 +8,7 @@
 
 import type { Kernel, Net, StageSelection, Task } from '@netstage/core-net';
 import { netdev, type NetDevice } from '@netstage/devices';
-import { RT_TABLE, ipv4, ipv4ToString } from '@netstage/ipv4';
+import { RT_TABLE, ipv4, ipv4Stack, ipv4ToString } from '@netstage/ipv4';
 import { PROBE } from './probe-layer.js';
 
 /** An open namespace handle (an open file description) and how many descriptors share it. */
@@ -31,6 +31,12 @@ export interface ModelNs {
   value: number;
   /** Blackhole routes in the main table, as `a.b.c.d/len`. */
   blackholes: Set<string>;
+}
+
+/** A permanent neighbour entry the harness added. */
+export interface ModelNeigh {
+  readonly dev: ModelDev;
+  readonly k: number;
 }
 
 /** A network device as the model sees it. */
@@ -62,6 +68,7 @@ export interface ModelStages {
   readonly routeMethods: boolean;
   readonly ipRcv: boolean;
   readonly icmp: boolean;
+  readonly neigh: boolean;
 }
 
 /** Read the model's stage flags off a selection. */
@@ -82,6 +89,7 @@ export function modelStages(selection: StageSelection): ModelStages {
     routeMethods: on.has('fib-route-methods'),
     ipRcv: on.has('ip-rcv-per-protocol'),
     icmp: on.has('icmp-per-ns'),
+    neigh: on.has('neigh-per-ns'),
   };
 }
 
@@ -93,6 +101,8 @@ export class Model {
   readonly names = new Map<string, number>();
   /** Every device ever made, alive or not. */
   readonly devs: ModelDev[] = [];
+  /** Permanent neighbour entries, alive while their device stays where it was. */
+  neighs: ModelNeigh[] = [];
   /** Namespaces whose last reference went, oldest first, until the queue tears them down. */
   readonly pendingTeardown: number[] = [];
   #nextPid = 2;
@@ -123,10 +133,17 @@ export class Model {
   deleteDev(dev: ModelDev): void {
     dev.alive = false;
     dev.up = false;
+    this.forgetNeighs(dev);
     if (dev.peer !== undefined) {
       dev.peer.alive = false;
       dev.peer.up = false;
+      this.forgetNeighs(dev.peer);
     }
+  }
+
+  /** A device left its namespace or went away: `neigh_ifdown` takes its entries. */
+  forgetNeighs(dev: ModelDev): void {
+    this.neighs = this.neighs.filter((n) => n.dev !== dev);
   }
 
   /**
@@ -160,6 +177,7 @@ export class Model {
         d.name = name;
         d.up = false;
         d.addrs.clear();
+        this.forgetNeighs(d);
       }
       for (const d of this.devsOf(ns)) {
         touched.add(d.id);
@@ -388,6 +406,17 @@ function checkIpv4(model: Model, real: Real): void {
       const want = [...d.addrs].sort().join(' ');
       if (got !== want) fail(`isolation: ${ns.id}:${d.name} has addresses [${got}], model [${want}]`);
     }
+    const neighsGot = ipv4Stack(real.kernel)
+      .neighbourEntries(net)
+      .map((n) => `${n.dev.name}:${ipv4ToString(n.ip)}`)
+      .sort()
+      .join(' ');
+    const neighsWant = model.neighs
+      .filter((n) => n.dev.ns === ns.id)
+      .map((n) => `${n.dev.name}:10.66.0.${n.k}`)
+      .sort()
+      .join(' ');
+    if (neighsGot !== neighsWant) fail(`isolation: namespace ${ns.id} has neighbours [${neighsGot}], model [${neighsWant}]`);
     const table = ip.table(net, RT_TABLE.MAIN);
     const got = (table?.routes() ?? []).filter((r) => r.type === 'blackhole').map((r) => `${ipv4ToString(r.dst)}/${r.prefixLen}`).sort().join(' ');
     const want = [...ns.blackholes].sort().join(' ');
