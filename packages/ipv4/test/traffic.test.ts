@@ -59,6 +59,24 @@ describe('two hosts on a veth pair', () => {
     w.end();
   });
 
+  it('two pings: veth0 carries 238 bytes in 3 frames each way — transcript 4.B\'s 378/5 and 312/4 less its TCP handshake (SYN 74 + ACK 66 out, SYN-ACK 74 in)', () => {
+    const w = world();
+    const a = w.ns('rsch-a');
+    const b = w.ns('rsch-b');
+    wire(w, a, 'veth0', '10.200.0.1', b, 'rsch-b', 'veth1', '10.200.0.2');
+    const icmp = listen(w);
+    for (const seq of [1, 2]) {
+      ipv4Stack(w.kernel).sendEcho(a.net, ip('10.200.0.2'), 0x1234, seq, DATA);
+      w.kernel.clock.advance(1_000); // ping's one-second interval
+    }
+    const v0 = netdev(w.kernel).byName(a.net, 'veth0');
+    expect([v0?.stats[STAT.tx_bytes], v0?.stats[STAT.tx_packets]]).toEqual([378 - 74 - 66, 5 - 2]);
+    expect([v0?.stats[STAT.rx_bytes], v0?.stats[STAT.rx_packets]]).toEqual([312 - 74, 4 - 1]);
+    expect(icmp.events).toHaveLength(2);
+    icmp.stop();
+    w.end();
+  });
+
   it('no route: ENETUNREACH at once, OutNoRoutes counted, nothing sent', () => {
     const w = world();
     const a = w.ns('a');
