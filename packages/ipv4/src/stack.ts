@@ -57,6 +57,12 @@ export interface IpProtocol {
    * first); it belongs to the stack once the call returns. Must not throw.
    */
   receive(net: Net, packet: Uint8Array, dev: NetDevice): void;
+  /**
+   * An ICMP error came back about a datagram of this protocol (`err_handler`):
+   * `original` is the quoted IP header and at least 8 bytes of what followed it. Must
+   * not throw.
+   */
+  error?(net: Net, type: number, code: number, original: Uint8Array, info: number): void;
 }
 
 /** What `send` takes. */
@@ -549,6 +555,14 @@ export class Ipv4Stack {
     const message = parseIcmp(body);
     if ('kind' in message && (message.kind === 'checksum' || message.kind === 'truncated' || message.kind === 'unsupported')) return;
     const repr = message as IcmpRepr;
+    if (repr.kind === 'dest-unreachable' || repr.kind === 'time-exceeded') {
+      // icmp_unreach: hand the error to the protocol of the datagram it quotes.
+      const quoted = repr.original;
+      const entry = quoted.length >= IPV4_HEADER_LENGTH ? this.#protocols.get(quoted[9] ?? 0) : undefined;
+      const info = repr.kind === 'dest-unreachable' ? (repr.mtu ?? 0) : 0;
+      const gateOk = entry?.stage === undefined || this.#kernel.stages.gate(entry.stage, net);
+      if (entry !== undefined && gateOk) entry.proto.error?.(net, icmp.type, repr.code, quoted, info);
+    }
     if (repr.kind === 'echo-request') {
       const sysctls = net.state(IPV4_SYSCTLS);
       if (sysctls.icmpEchoIgnoreAll !== 0) return;

@@ -33,6 +33,7 @@ describe('layering lint (core-net <- devices <- ipv4 <- sockets <- procfs <- cli
     expect(tagOf('packages/core-net')).toEqual(['layer:core-net']);
     expect(tagOf('packages/devices')).toEqual(['layer:devices']);
     expect(tagOf('packages/ipv4')).toEqual(['layer:ipv4']);
+    expect(tagOf('packages/sockets')).toEqual(['layer:sockets']);
     expect(tagOf('packages/cli')).toEqual(['layer:cli']);
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * # sockets: the socket layer per namespace
+ *
+ * This layer owns what Linux keeps in `net/socket.c`, `net/ipv4/af_inet.c` and
+ * `net/ipv4/udp.c` — and, as it grows, `net/ipv4/ping.c`, `raw.c`, `net/unix/`,
+ * `net/packet/` and the Node-style facades.
+ *
+ * What is here:
+ *
+ * - **`Socket`** ({@link Socket}): an open file on a task's descriptor table that holds a
+ *   counted reference to the namespace it was created in, for its whole life. A task
+ *   that later moves with `setns` leaves its sockets where they were; a namespace whose
+ *   last holder is a socket lives until it closes (transcript 4.G).
+ * - **`socket()`** ({@link SocketLayer}): created in the task's current namespace,
+ *   refused with EAFNOSUPPORT where the family does not serve that namespace yet — the
+ *   fence of the 2007 series, lifted per protocol in v2.6.26.
+ * - **UDP** ({@link UdpSocket}): bind (port 0 picks from `ip_local_port_range` with the
+ *   seeded PRNG), connect, send, receive, close; ports per namespace, so one port binds
+ *   in every namespace but only once in each (EADDRINUSE); EADDRNOTAVAIL for an address
+ *   that is not the socket's namespace's — except in a namespace whose local table never
+ *   existed (reference §3.1); ENETUNREACH at once without a route; a port unreachable
+ *   reported as ECONNREFUSED on a connected socket's next call; a bounded receive queue
+ *   with drops counted; the `Udp:` counters per namespace.
+ * - **Wire**: the UDP header with its pseudo-header checksum.
+ *
+ * Not yet: ping and raw sockets, AF_UNIX, AF_PACKET, the netlink control socket, the
+ * Node `dgram` facade, TCP.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { LinkControl, devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer, parseIpv4 } from '@netstage/ipv4';
+ * import { socketLayer, socketsLayer, type UdpSocket } from '@netstage/sockets';
+ *
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+ * const sh = kernel.initTask;
+ * new LinkControl(kernel).set(sh, 'lo', { up: true });
+ * const sockets = socketLayer(kernel);
+ * const a = sockets.fdSocket(sh, sockets.socket(sh, 'inet', 'dgram')) as UdpSocket;
+ * const b = sockets.fdSocket(sh, sockets.socket(sh, 'inet', 'dgram')) as UdpSocket;
+ * const lo = parseIpv4('127.0.0.1') ?? 0;
+ * b.bind({ address: lo, port: 4000 });
+ * a.send(new TextEncoder().encode('hi'), { address: lo, port: 4000 });
+ * kernel.clock.runUntilIdle();
+ * new TextDecoder().decode(b.recv().data); // 'hi'
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { socketsLayer } from './layer.js';
+export {
+  SOCKETS,
+  Socket,
+  SocketLayer,
+  socketLayer,
+  type Family,
+  type SockAddrIn,
+  type SocketFamily,
+  type SocketType,
+} from './socket.js';
+export { SOCKET_STAGES, socketsStages } from './stages.js';
+export {
+  DATAGRAM_OVERHEAD,
+  IPPROTO_UDP,
+  RMEM_DEFAULT,
+  UDP,
+  UDP_MIB,
+  UdpNet,
+  UdpProtocol,
+  UdpSocket,
+  type Datagram,
+  type UdpMibField,
+} from './udp.js';
+export * from './wire/udp.js';

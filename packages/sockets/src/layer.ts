@@ -1,0 +1,41 @@
+/**
+ * The sockets layer: what it registers with a kernel.
+ *
+ * @module
+ */
+
+import type { Layer } from '@netstage/core-net';
+import { SOCKETS, SocketLayer } from './socket.js';
+import { socketsStages } from './stages.js';
+import { UDP, UdpNet, UdpProtocol } from './udp.js';
+
+/**
+ * The sockets layer, to pass after devices and ipv4:
+ * `Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] })`.
+ *
+ * It registers the per-namespace UDP state (port table, counters, ephemeral range),
+ * UDP with IPv4 (receive and ICMP-error handlers), and the AF_INET family.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer } from '@netstage/ipv4';
+ * import { socketLayer, socketsLayer } from '@netstage/sockets';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+ * const fd = socketLayer(kernel).socket(kernel.initTask, 'inet', 'dgram');
+ * kernel.initTask.close(fd);
+ * ```
+ */
+export function socketsLayer(): Layer {
+  return {
+    name: 'sockets',
+    stages: socketsStages,
+    register(kernel) {
+      kernel.registerPernetSubsys({ name: 'udp', key: UDP, init: () => new UdpNet() });
+      const layer = new SocketLayer(kernel);
+      layer.addFamily(new UdpProtocol(kernel));
+      kernel.setState(SOCKETS, layer);
+    },
+  };
+}

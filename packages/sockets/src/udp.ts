@@ -1,0 +1,436 @@
+/**
+ * UDP (`net/ipv4/udp.c`): sockets, the per-namespace port table, delivery, ICMP errors,
+ * and the `Udp:` counters.
+ *
+ * @module
+ */
+
+import { NetError, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import type { NetDevice } from '@netstage/devices';
+import { ipv4, ipv4Stack, type Ipv4, type Ipv4Stack } from '@netstage/ipv4';
+import { Socket, type SockAddrIn, type SocketFamily, type SocketType } from './socket.js';
+import { SOCKET_STAGES } from './stages.js';
+import { UDP_HEADER_LENGTH, UdpDatagram, emitUdp, isUdpError } from './wire/udp.js';
+
+/** `IPPROTO_UDP`. */
+export const IPPROTO_UDP = 17;
+
+/** The `Udp:` fields of `/proc/net/snmp`, in order. */
+export const UDP_MIB = [
+  'InDatagrams',
+  'NoPorts',
+  'InErrors',
+  'OutDatagrams',
+  'RcvbufErrors',
+  'SndbufErrors',
+  'InCsumErrors',
+  'IgnoredMulti',
+  'MemErrors',
+] as const;
+
+/** A `Udp:` field. */
+export type UdpMibField = (typeof UDP_MIB)[number];
+
+/** `rmem_default`: a socket's receive buffer unless `SO_RCVBUF` says otherwise. */
+export const RMEM_DEFAULT = 212_992;
+
+/**
+ * What a queued datagram costs against the receive buffer: its bytes plus a fixed
+ * overhead standing in for `skb->truesize` (a small datagram's truesize on 64-bit Linux
+ * is 768 bytes with its 64-byte payload: 704 of overhead).
+ */
+export const DATAGRAM_OVERHEAD = 704;
+
+/** One namespace's UDP state: the port table, the counters, the ephemeral range. */
+export class UdpNet {
+  /** Sockets by local port. */
+  readonly byPort = new Map<number, UdpSocket[]>();
+  /** Counters, indexed as {@link UDP_MIB}. */
+  readonly mib = new Float64Array(UDP_MIB.length);
+  /** `ip_local_port_range`. */
+  portRange: [number, number] = [32768, 60999];
+
+  /** Count a `Udp:` event. */
+  count(field: UdpMibField, by = 1): void {
+    const i = UDP_MIB.indexOf(field);
+    this.mib[i] = (this.mib[i] ?? 0) + by;
+  }
+
+  /** A counter. */
+  get(field: UdpMibField): number {
+    return this.mib[UDP_MIB.indexOf(field)] ?? 0;
+  }
+}
+
+/** Each namespace's UDP state; initNet's while `udp-lookup-per-ns` is off. */
+export const UDP = defineNetKey<UdpNet>('udp', { stage: SOCKET_STAGES.udpLookup });
+
+/** A received datagram. */
+export interface Datagram {
+  readonly data: Uint8Array;
+  readonly from: SockAddrIn;
+}
+
+/** `icmp_err_convert`: the errno an ICMP destination-unreachable code means, and whether it is fatal. */
+function icmpErrno(type: number, code: number): { errno: 'ECONNREFUSED' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ENOPROTOOPT' | 'EMSGSIZE'; fatal: boolean } | undefined {
+  if (type === 11) return { errno: 'EHOSTUNREACH', fatal: false };
+  if (type !== 3) return undefined;
+  switch (code) {
+    case 0:
+      return { errno: 'ENETUNREACH', fatal: false };
+    case 1:
+      return { errno: 'EHOSTUNREACH', fatal: false };
+    case 2:
+      return { errno: 'ENOPROTOOPT', fatal: true };
+    case 3:
+      return { errno: 'ECONNREFUSED', fatal: true };
+    case 4:
+      return { errno: 'EMSGSIZE', fatal: false };
+    default:
+      return { errno: 'EHOSTUNREACH', fatal: false };
+  }
+}
+
+/**
+ * A UDP socket (`struct udp_sock`): bound to a local address and port, optionally
+ * connected, with a bounded receive queue.
+ */
+export class UdpSocket extends Socket {
+  /** Local address and port (port 0: not bound). */
+  local: SockAddrIn = { address: 0, port: 0 };
+  /** Remote address and port (port 0: not connected). */
+  remote: SockAddrIn = { address: 0, port: 0 };
+  /** `SO_REUSEADDR`. */
+  reuseAddr = false;
+  /** `SO_REUSEPORT`. */
+  reusePort = false;
+  /** `SO_RCVBUF`. */
+  rcvbuf = RMEM_DEFAULT;
+  /** Datagrams dropped because the queue was full (`/proc/net/udp` drops). */
+  drops = 0;
+  readonly #queue: Datagram[] = [];
+  #queued = 0;
+  readonly #udp: UdpProtocol;
+  #readable: ((s: UdpSocket) => void) | undefined;
+
+  /** @internal made by the AF_INET family. */
+  constructor(udp: UdpProtocol, net: Net) {
+    super(net, 'inet', 'dgram', IPPROTO_UDP);
+    this.#udp = udp;
+  }
+
+  /** Bytes charged to the receive buffer. */
+  get queuedBytes(): number {
+    return this.#queued;
+  }
+
+  /** Datagrams waiting. */
+  get queueLength(): number {
+    return this.#queue.length;
+  }
+
+  /** Be told when a datagram (or an error) arrives — what a poll or a Node facade waits on. */
+  onReadable(listener: ((s: UdpSocket) => void) | undefined): void {
+    this.#readable = listener;
+  }
+
+  /**
+   * `bind(2)`.
+   *
+   * @throws NetError EINVAL when already bound; EADDRNOTAVAIL for an address that is not
+   *   the namespace's (see `addressBindable`); EADDRINUSE for a port taken in this
+   *   namespace.
+   */
+  bind(addr: SockAddrIn): void {
+    if (this.local.port !== 0) throw new NetError('EINVAL', { syscall: 'bind' });
+    if (!this.#udp.addressBindable(this.net, addr.address)) throw new NetError('EADDRNOTAVAIL', { syscall: 'bind' });
+    const port = this.#udp.allocatePort(this, addr.address >>> 0, addr.port);
+    this.local = { address: addr.address >>> 0, port };
+    this.#udp.hash(this);
+  }
+
+  /**
+   * `connect(2)`: a route must exist (ENETUNREACH at once); the socket gets a port and,
+   * when unbound, the source address the route selects.
+   *
+   * @throws NetError ENETUNREACH and the other route errors; EADDRINUSE when no port is free.
+   */
+  connect(addr: SockAddrIn): void {
+    const r = this.#udp.route(this.net, addr.address, 'connect');
+    if (this.local.port === 0) {
+      const port = this.#udp.allocatePort(this, 0, 0);
+      this.local = { address: 0, port };
+      this.#udp.hash(this);
+    }
+    if (this.local.address === 0) this.local = { address: r.src, port: this.local.port };
+    this.remote = { address: addr.address >>> 0, port: addr.port };
+  }
+
+  /**
+   * `sendto(2)` / `send(2)`.
+   *
+   * @throws NetError the pending error of an earlier ICMP report (once); EDESTADDRREQ
+   *   unconnected without a destination; ENETUNREACH (immediately, nothing sent) and the
+   *   other route errors; EMSGSIZE over 65507 bytes.
+   */
+  send(data: Uint8Array, to?: SockAddrIn): void {
+    const err = this.takeError();
+    if (err !== undefined) throw err;
+    const dst = to ?? (this.remote.port !== 0 ? this.remote : undefined);
+    if (dst === undefined) throw new NetError('EDESTADDRREQ', { syscall: 'sendto' });
+    if (data.length > 65_507) throw new NetError('EMSGSIZE', { syscall: 'sendto' });
+    const r = this.#udp.route(this.net, dst.address, 'sendto');
+    if (this.local.port === 0) {
+      const port = this.#udp.allocatePort(this, 0, 0);
+      this.local = { address: this.local.address, port };
+      this.#udp.hash(this);
+    }
+    const src = this.local.address !== 0 ? this.local.address : r.src;
+    this.#udp.output(this.net, src, this.local.port, dst, data);
+  }
+
+  /**
+   * `recvfrom(2)`, non-blocking.
+   *
+   * @throws NetError the pending error of an ICMP report (once); EAGAIN when nothing waits.
+   */
+  recv(): Datagram {
+    const err = this.takeError();
+    if (err !== undefined) throw err;
+    const d = this.#queue.shift();
+    if (d === undefined) throw new NetError('EAGAIN', { syscall: 'recvfrom' });
+    this.#queued -= d.data.length + DATAGRAM_OVERHEAD;
+    return d;
+  }
+
+  /** @internal the protocol: queue a datagram or drop it when the buffer is full. */
+  _deliver(d: Datagram): boolean {
+    const cost = d.data.length + DATAGRAM_OVERHEAD;
+    if (this.#queued + cost > this.rcvbuf) {
+      this.drops++;
+      return false;
+    }
+    this.#queue.push(d);
+    this.#queued += cost;
+    this.#readable?.(this);
+    return true;
+  }
+
+  /** @internal the protocol: an ICMP error for this connected socket. */
+  _error(e: NetError): void {
+    this.pendingError = e;
+    this.#readable?.(this);
+  }
+
+  protected closeProtocol(): void {
+    this.#udp.unhash(this);
+    this.#queue.length = 0;
+    this.#queued = 0;
+  }
+}
+
+/**
+ * UDP for one kernel: the AF_INET datagram family's socket factory, the receive and
+ * error handlers registered with IPv4, and port allocation.
+ */
+export class UdpProtocol implements SocketFamily {
+  readonly family = 'inet' as const;
+  readonly #kernel: Kernel;
+  readonly #ip: Ipv4;
+  readonly #stack: Ipv4Stack;
+  readonly #snmpStage: Stage;
+  readonly #discard = new UdpNet();
+
+  /** @internal made by the sockets layer. */
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+    this.#ip = ipv4(kernel);
+    this.#stack = ipv4Stack(kernel);
+    this.#snmpStage = kernel.manifest.stage('snmp-per-ns');
+    this.#stack.registerProtocol({
+      name: 'udp',
+      protocol: IPPROTO_UDP,
+      stage: SOCKET_STAGES.netnsOk,
+      receive: (net, packet, dev) => this.#rcv(net, packet, dev),
+      error: (net, type, code, original) => this.#err(net, type, code, original),
+    });
+  }
+
+  /** AF_INET needs the inet_create fence lifted and UDP marked namespace ready. */
+  stagesFor(): readonly string[] {
+    return [SOCKET_STAGES.udpLookup, SOCKET_STAGES.inetCreate, SOCKET_STAGES.netnsOk];
+  }
+
+  /**
+   * `inet_create` for what netstage has: UDP datagram sockets.
+   *
+   * @throws NetError ESOCKTNOSUPPORT for other types; EPROTONOSUPPORT for other protocols.
+   */
+  create(net: Net, type: SocketType, protocol: number): Socket {
+    if (type !== 'dgram') throw new NetError('ESOCKTNOSUPPORT', { syscall: 'socket' });
+    if (protocol !== 0 && protocol !== IPPROTO_UDP) throw new NetError('EPROTONOSUPPORT', { syscall: 'socket' });
+    return new UdpSocket(this, net);
+  }
+
+  /** The UDP state of `net`. */
+  state(net: Net): UdpNet {
+    return net.state(UDP);
+  }
+
+  /** The counters `net` counts into (nowhere before `snmp-per-ns`, outside initNet). */
+  mib(net: Net): UdpNet {
+    return net.isInit || this.#kernel.stages.isOn(this.#snmpStage) ? net.state(UDP) : this.#discard;
+  }
+
+  /**
+   * Whether `bind` may use `address` in `net` (`inet_bind` with `inet_addr_type`):
+   * INADDR_ANY, a local, broadcast or multicast address — and, while the namespace's
+   * local table has never existed, any address at all (reference §3.1's quirk:
+   * `__inet_dev_addr_type` starts from RTN_BROADCAST and only asks the local table if
+   * there is one).
+   */
+  addressBindable(net: Net, address: number): boolean {
+    const a = address >>> 0;
+    if (a === 0 || a === 0xffffffff || (a >>> 28) === 0xe) return true;
+    const local = this.#ip.table(net, 255);
+    if (local === undefined) return true;
+    const r = local.lookup(a);
+    return r !== undefined && (r.type === 'local' || r.type === 'broadcast');
+  }
+
+  /**
+   * The port a socket gets (`udp_lib_get_port`): the one asked for if free, else
+   * EADDRINUSE; for 0, a free one from `ip_local_port_range`, starting at a random
+   * offset from the kernel's seeded PRNG.
+   *
+   * @throws NetError EADDRINUSE.
+   */
+  allocatePort(sock: UdpSocket, address: number, port: number): number {
+    const st = this.state(sock.net);
+    if (port !== 0) {
+      if (this.#conflict(st, sock, address, port)) throw new NetError('EADDRINUSE', { syscall: 'bind' });
+      return port;
+    }
+    const [low, high] = st.portRange;
+    const span = high - low + 1;
+    const start = this.#kernel.random.nextInt(span);
+    for (let i = 0; i < span; i++) {
+      const p = low + ((start + i) % span);
+      if (!this.#conflict(st, sock, address, p)) return p;
+    }
+    throw new NetError('EADDRINUSE', { syscall: 'bind' });
+  }
+
+  /** `udp_lib_lport_inuse`: another socket on the port whose address overlaps, unless both share. */
+  #conflict(st: UdpNet, sock: UdpSocket, address: number, port: number): boolean {
+    for (const other of st.byPort.get(port) ?? []) {
+      if (other === sock) continue;
+      const overlap = other.local.address === 0 || address === 0 || other.local.address === address;
+      if (!overlap) continue;
+      if ((sock.reuseAddr && other.reuseAddr) || (sock.reusePort && other.reusePort)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /** @internal add a bound socket to its namespace's table. */
+  hash(sock: UdpSocket): void {
+    const st = this.state(sock.net);
+    const list = st.byPort.get(sock.local.port) ?? [];
+    st.byPort.set(sock.local.port, [...list, sock]);
+  }
+
+  /** @internal remove a socket from its namespace's table. */
+  unhash(sock: UdpSocket): void {
+    if (sock.local.port === 0) return;
+    const st = this.state(sock.net);
+    const list = (st.byPort.get(sock.local.port) ?? []).filter((s) => s !== sock);
+    if (list.length === 0) st.byPort.delete(sock.local.port);
+    else st.byPort.set(sock.local.port, list);
+  }
+
+  /** @internal a route for a socket call, or the call's error. */
+  route(net: Net, dst: number, syscall: string): { src: number } {
+    try {
+      const r = this.#ip.routeLookup(net, dst);
+      return { src: r.src };
+    } catch (err) {
+      if (err instanceof NetError) {
+        if (err.code === 'ENETUNREACH') this.#stack.snmp(net).ip('OutNoRoutes');
+        throw new NetError(err.code, { syscall });
+      }
+      throw err;
+    }
+  }
+
+  /** @internal build and send one datagram (`udp_send_skb`). */
+  output(net: Net, src: number, sport: number, dst: SockAddrIn, data: Uint8Array): void {
+    const payload = new Uint8Array(UDP_HEADER_LENGTH + data.length);
+    emitUdp({ sourcePort: sport, destinationPort: dst.port, payloadLength: data.length }, data, payload, 0, src, dst.address >>> 0);
+    this.#stack.send(net, { dst: dst.address >>> 0, src, protocol: IPPROTO_UDP, payload });
+    this.mib(net).count('OutDatagrams');
+  }
+
+  /** The best socket for a datagram (`udp4_lib_lookup`): connected and specific beat wildcard. */
+  lookup(net: Net, src: number, sport: number, dst: number, dport: number): UdpSocket | undefined {
+    let best: UdpSocket | undefined;
+    let bestScore = -1;
+    for (const s of this.state(net).byPort.get(dport) ?? []) {
+      if (s.local.address !== 0 && s.local.address !== dst) continue;
+      if (s.remote.port !== 0 && (s.remote.address !== src || s.remote.port !== sport)) continue;
+      const score = (s.local.address !== 0 ? 2 : 0) + (s.remote.port !== 0 ? 4 : 0);
+      if (score > bestScore) {
+        best = s;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** `__udp4_lib_rcv`. Never throws: counts and drops. */
+  #rcv(net: Net, packet: Uint8Array, dev: NetDevice): void {
+    const mib = this.mib(net);
+    const ihl = ((packet[0] ?? 0) & 0x0f) * 4;
+    const src = readU32(packet, 12);
+    const dst = readU32(packet, 16);
+    const d = UdpDatagram.check(packet.subarray(ihl), src, dst);
+    if (isUdpError(d)) {
+      if (d.kind === 'checksum') mib.count('InCsumErrors');
+      mib.count('InErrors');
+      return;
+    }
+    const sock = this.lookup(net, src, d.sourcePort, dst, d.destinationPort);
+    if (sock === undefined) {
+      mib.count('NoPorts');
+      if (dst !== 0xffffffff && (dst >>> 28) !== 0xe) this.#stack.icmpSend(net, 3, 3, packet, dev);
+      return;
+    }
+    if (sock._deliver({ data: d.payload.slice(), from: { address: src, port: d.sourcePort } })) {
+      mib.count('InDatagrams');
+    } else {
+      mib.count('RcvbufErrors');
+      mib.count('InErrors');
+    }
+  }
+
+  /** `udp_err`: a fatal ICMP error becomes the connected socket's pending error. */
+  #err(net: Net, type: number, code: number, original: Uint8Array): void {
+    const ihl = ((original[0] ?? 0) & 0x0f) * 4;
+    if (original.length < ihl + 4) return;
+    const saddr = readU32(original, 12);
+    const daddr = readU32(original, 16);
+    const sport = ((original[ihl] ?? 0) << 8) | (original[ihl + 1] ?? 0);
+    const dport = ((original[ihl + 2] ?? 0) << 8) | (original[ihl + 3] ?? 0);
+    // The datagram went from us (saddr:sport) to them (daddr:dport): look up as its reply.
+    const sock = this.lookup(net, daddr, dport, saddr, sport);
+    const e = icmpErrno(type, code);
+    if (sock === undefined || e === undefined) return;
+    // Without IP_RECVERR only fatal errors, and only on connected sockets, are reported.
+    if (!e.fatal || sock.remote.port === 0) return;
+    sock._error(new NetError(e.errno, { syscall: 'recvfrom' }));
+  }
+}
+
+function readU32(b: Uint8Array, i: number): number {
+  return (((b[i] ?? 0) << 24) | ((b[i + 1] ?? 0) << 16) | ((b[i + 2] ?? 0) << 8) | (b[i + 3] ?? 0)) >>> 0;
+}
