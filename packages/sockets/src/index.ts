@@ -21,10 +21,24 @@
  *   existed (reference §3.1); ENETUNREACH at once without a route; a port unreachable
  *   reported as ECONNREFUSED on a connected socket's next call; a bounded receive queue
  *   with drops counted; the `Udp:` counters per namespace.
+ * - **AF_UNIX** ({@link UnixProtocol}, {@link UnixStreamSocket}, {@link UnixDgramSocket}):
+ *   stream (listen, connect, accept, a byte stream with EOF and EPIPE) and datagram
+ *   sockets. Abstract names (`\0name`) are per namespace since v2.6.25 (097e66c5): the
+ *   same name binds once in each namespace (EADDRINUSE only within one), and a connect
+ *   from another namespace is refused (ECONNREFUSED). Pathnames are filesystem objects,
+ *   one table for the kernel, reachable from every namespace; like Linux, a closed
+ *   socket leaves its file, so the path stays taken until `unlink`. A socket looks names
+ *   up in its own namespace, whatever its task has moved to since.
+ * - **`dgram`** ({@link dgram}, {@link DgramSocket}): Node's `node:dgram` API over a
+ *   UDP socket of one task's namespace, so code written for Node runs inside a
+ *   simulated namespace. Binding, sending and delivery happen on later turns of the
+ *   virtual clock, as Node's do on later turns of its event loop; errors carry Node's
+ *   shape (`code`, negative `errno`, `syscall`, `address`, `port`).
  * - **Wire**: the UDP header with its pseudo-header checksum.
  *
- * Not yet: ping and raw sockets, AF_UNIX, AF_PACKET, the netlink control socket, the
- * Node `dgram` facade, TCP.
+ * Not yet: ping and raw sockets, AF_PACKET, the netlink control socket, TCP. TCP will
+ * be a second `IpProtocol` and a second kind of AF_INET socket beside UDP: the family's
+ * `create` picks the socket by type, and port tables are per namespace state slots.
  *
  * @example
  * ```ts
@@ -49,6 +63,7 @@
  * @packageDocumentation
  */
 
+export * from './dgram.js';
 export { socketsLayer } from './layer.js';
 export {
   SOCKETS,
@@ -73,4 +88,5 @@ export {
   type Datagram,
   type UdpMibField,
 } from './udp.js';
+export * from './unix.js';
 export * from './wire/udp.js';

@@ -8,13 +8,15 @@ import type { Layer } from '@netstage/core-net';
 import { SOCKETS, SocketLayer } from './socket.js';
 import { socketsStages } from './stages.js';
 import { UDP, UdpNet, UdpProtocol } from './udp.js';
+import { UNIX, UNIX_FAMILY, UnixNet, UnixProtocol } from './unix.js';
 
 /**
  * The sockets layer, to pass after devices and ipv4:
  * `Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] })`.
  *
  * It registers the per-namespace UDP state (port table, counters, ephemeral range),
- * UDP with IPv4 (receive and ICMP-error handlers), and the AF_INET family.
+ * UDP with IPv4 (receive and ICMP-error handlers), and the AF_INET family; the
+ * per-namespace AF_UNIX state (abstract names) and the AF_UNIX family.
  *
  * @example
  * ```ts
@@ -33,8 +35,12 @@ export function socketsLayer(): Layer {
     stages: socketsStages,
     register(kernel) {
       kernel.registerPernetSubsys({ name: 'udp', key: UDP, init: () => new UdpNet() });
+      kernel.registerPernetSubsys({ name: 'unix', key: UNIX, init: () => new UnixNet() });
       const layer = new SocketLayer(kernel);
       layer.addFamily(new UdpProtocol(kernel));
+      const unix = new UnixProtocol(kernel);
+      layer.addFamily(unix);
+      kernel.setState(UNIX_FAMILY, unix);
       kernel.setState(SOCKETS, layer);
     },
   };

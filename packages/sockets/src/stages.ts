@@ -1,5 +1,5 @@
 /**
- * The sockets layer's stages (this part: the socket core and UDP), in upstream order.
+ * The sockets layer's stages (this part: the socket core, AF_UNIX and UDP), in upstream order.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import type { StageDef } from '@netstage/core-net';
 export const SOCKET_STAGES = {
   sockTag: 'sock-ns-tag',
   createSafe: 'sock-create-ns-safe',
+  unixPerNs: 'unix-per-ns',
   udpLookup: 'udp-lookup-per-ns',
   inetCreate: 'inet-create-per-protocol',
   netnsOk: 'inet-protocols-netns-ok',
@@ -46,6 +47,21 @@ export const socketsStages: readonly StageDef[] = [
     opens: ['socket() asks each family whether it serves the caller\'s namespace'],
     whileOff: 'socket() outside initNet fails with EAFNOSUPPORT for every family',
     requires: [SOCKET_STAGES.sockTag],
+  },
+  {
+    id: SOCKET_STAGES.unixPerNs,
+    layer: 'sockets',
+    order: 25_005,
+    subject: '[NET]: Make AF_UNIX per network namespace safe.',
+    subjectVerified: false,
+    commit: '097e66c578459f79e3a2128c54e9df5194e1419a',
+    release: 'v2.6.25',
+    opens: [
+      'AF_UNIX socket() outside initNet',
+      'abstract AF_UNIX names per namespace (lookups filter on the socket\'s namespace); pathnames stay kernel-wide',
+    ],
+    whileOff: 'socket(AF_UNIX, …) outside initNet fails with EAFNOSUPPORT; one abstract name table for the kernel (initNet\'s)',
+    requires: [SOCKET_STAGES.createSafe, 'net-ns-clone'],
   },
   {
     id: SOCKET_STAGES.udpLookup,
