@@ -41,7 +41,8 @@ export function pick<T>(items: readonly T[], n: number): T {
   return items[n % items.length] as T;
 }
 
-function openFds(task: ModelTask): number[] {
+/** The descriptors a task has open. */
+export function openFds(task: ModelTask): number[] {
   const out: number[] = [];
   task.fds.forEach((f, fd) => {
     if (f !== undefined) out.push(fd);
@@ -216,8 +217,10 @@ class Setns extends Step {
   }
   apply(model: Model, real: Real): void {
     const { mt, fd } = pickFd(model, this.t, this.f);
-    const target = (mt.fds[fd] as ModelFile).ns;
-    const want: Outcome = target === 0 || model.stages.task ? OK : { ok: false, code: 'EINVAL' };
+    const file = mt.fds[fd] as ModelFile;
+    const target = file.ns;
+    // A socket is not a namespace file: EINVAL, as setns(2) on any other file.
+    const want: Outcome = file.sock === undefined && (target === 0 || model.stages.task) ? OK : { ok: false, code: 'EINVAL' };
     expectOutcome('setns', want, () => real.task(mt.pid).setns(fd));
     if (want.ok) mt.ns = target;
   }

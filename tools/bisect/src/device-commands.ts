@@ -130,7 +130,7 @@ class LinkDel extends Step {
   }
 }
 
-class LinkUp extends Step {
+export class LinkUp extends Step {
   constructor(readonly t: number, readonly name: string, readonly up: boolean) {
     super();
   }

@@ -9,12 +9,33 @@
 import type { Kernel, Net, StageSelection, Task } from '@netstage/core-net';
 import { netdev, type NetDevice } from '@netstage/devices';
 import { RT_TABLE, ipv4, ipv4Stack, ipv4ToString } from '@netstage/ipv4';
+import { SOCKET_STAGES, UDP, type UdpSocket } from '@netstage/sockets';
 import { PROBE } from './probe-layer.js';
 
-/** An open namespace handle (an open file description) and how many descriptors share it. */
+/**
+ * An open file description and how many descriptors share it: a namespace handle, or
+ * (with `sock`) a UDP socket — both hold a counted reference to `ns`.
+ */
 export interface ModelFile {
   readonly ns: number;
   fds: number;
+  /** Set for a socket: the socket's state. */
+  readonly sock?: ModelSock;
+}
+
+/** A UDP socket as the model sees it; it lives while its file has descriptors. */
+export interface ModelSock {
+  readonly id: number;
+  /** The namespace it was created in (fixed for its life). */
+  readonly ns: number;
+  /** Bound (by `bind`, or by a send picking an ephemeral port). */
+  bound: boolean;
+  /** The harness port it is bound to; undefined when unbound or on an ephemeral port. */
+  port: number | undefined;
+  /** Payloads waiting in its receive queue, oldest first. */
+  readonly queue: string[];
+  /** Its file, once installed. */
+  file: ModelFile | undefined;
 }
 
 /** A task: its pid, namespace and descriptor table. */
@@ -69,6 +90,10 @@ export interface ModelStages {
   readonly ipRcv: boolean;
   readonly icmp: boolean;
   readonly neigh: boolean;
+  /** Every stage UDP sockets need: `socket(AF_INET, SOCK_DGRAM)` works outside initNet. */
+  readonly sockets: boolean;
+  /** `udp-lookup-per-ns`: each namespace has its own UDP port table. */
+  readonly udpLookup: boolean;
 }
 
 /** Read the model's stage flags off a selection. */
@@ -90,6 +115,8 @@ export function modelStages(selection: StageSelection): ModelStages {
     ipRcv: on.has('ip-rcv-per-protocol'),
     icmp: on.has('icmp-per-ns'),
     neigh: on.has('neigh-per-ns'),
+    sockets: [SOCKET_STAGES.sockTag, SOCKET_STAGES.createSafe, SOCKET_STAGES.udpLookup, SOCKET_STAGES.inetCreate, SOCKET_STAGES.netnsOk].every((id) => on.has(id)),
+    udpLookup: on.has(SOCKET_STAGES.udpLookup),
   };
 }
 
@@ -103,6 +130,8 @@ export class Model {
   readonly devs: ModelDev[] = [];
   /** Permanent neighbour entries, alive while their device stays where it was. */
   neighs: ModelNeigh[] = [];
+  /** Every socket ever made, open or closed. */
+  readonly socks: ModelSock[] = [];
   /** Namespaces whose last reference went, oldest first, until the queue tears them down. */
   readonly pendingTeardown: number[] = [];
   #nextPid = 2;
@@ -255,6 +284,23 @@ export class Model {
     }
   }
 
+  /** A new, unbound socket in `ns` (install its file next). */
+  newSock(ns: number): ModelSock {
+    const sock: ModelSock = { id: this.socks.length, ns, bound: false, port: undefined, queue: [], file: undefined };
+    this.socks.push(sock);
+    return sock;
+  }
+
+  /** The sockets still open (some descriptor refers to them). */
+  openSocks(): ModelSock[] {
+    return this.socks.filter((s) => s.file !== undefined && s.file.fds > 0);
+  }
+
+  /** The open socket of `ns` bound to harness port `port`. */
+  sockOnPort(ns: number, port: number): ModelSock | undefined {
+    return this.openSocks().find((s) => s.ns === ns && s.port === port);
+  }
+
   /** Whether a non-initial namespace can hold its own probe value. */
   probeOpen(ns: number): boolean {
     return ns === 0 || this.stages.probe;
@@ -269,6 +315,8 @@ export class Real {
   readonly received: string[] = [];
   /** Echo replies seen, as `model namespace:source address`. */
   readonly echoReplies: string[] = [];
+  /** Model socket id → kernel socket. */
+  readonly socks = new Map<number, UdpSocket>();
   constructor(readonly kernel: Kernel) {
     this.nets = [kernel.initNet];
     const lo = netdev(kernel).loopback(kernel.initNet);
@@ -334,6 +382,7 @@ export function checkInvariants(model: Model, real: Real): void {
   }
   checkDevices(model, real);
   checkIpv4(model, real);
+  checkSockets(model, real);
   const names = [...model.names.keys()].reverse();
   const listed = k.netns.list();
   if (listed.join(',') !== names.join(',')) fail(`ip netns list gives [${listed.join(',')}], model [${names.join(',')}]`);
@@ -421,5 +470,39 @@ function checkIpv4(model: Model, real: Real): void {
     const got = (table?.routes() ?? []).filter((r) => r.type === 'blackhole').map((r) => `${ipv4ToString(r.dst)}/${r.prefixLen}`).sort().join(' ');
     const want = [...ns.blackholes].sort().join(' ');
     if (got !== want) fail(`isolation: namespace ${ns.id} has blackholes [${got}], model [${want}]`);
+  }
+}
+
+/**
+ * Sockets: every socket the model has open is open in the kernel, in its namespace,
+ * bound as the model says, with exactly the model's number of datagrams waiting — a
+ * datagram queued anywhere the model did not send it fails here (isolation); every
+ * socket the model closed is released. Each namespace's UDP port table holds exactly its
+ * own bound sockets.
+ */
+function checkSockets(model: Model, real: Real): void {
+  const open = new Set(model.openSocks());
+  for (const ms of model.socks) {
+    const s = real.socks.get(ms.id);
+    if (s === undefined) fail(`model socket ${ms.id} has no kernel socket`);
+    if (!open.has(ms)) {
+      if (!s.closed) fail(`socket ${ms.id} outlives its last descriptor`);
+      continue;
+    }
+    if (s.closed) fail(`socket ${ms.id} is released, model has it open`);
+    if (s.net !== real.nets[ms.ns]) fail(`socket ${ms.id} is in namespace ${s.net.id}, model says ${ms.ns}`);
+    if ((s.local.port !== 0) !== ms.bound) fail(`socket ${ms.id} bound to port ${s.local.port}, model says ${ms.bound ? 'bound' : 'unbound'}`);
+    if (ms.port !== undefined && s.local.port !== ms.port) fail(`socket ${ms.id} bound to port ${s.local.port}, model ${ms.port}`);
+    if (s.queueLength !== ms.queue.length) {
+      fail(`isolation: socket ${ms.id} (namespace ${ms.ns}) has ${s.queueLength} datagrams waiting, model ${ms.queue.length}`);
+    }
+  }
+  for (const ns of model.nss) {
+    // Without per-namespace UDP lookup every namespace's slot is initNet's table.
+    if (!ns.alive || (ns.id !== 0 && !model.stages.udpLookup)) continue;
+    const table = (real.nets[ns.id] as Net).state(UDP).byPort;
+    const got = [...table.values()].reduce((n, list) => n + list.length, 0);
+    const want = [...open].filter((s) => s.ns === ns.id && s.bound).length;
+    if (got !== want) fail(`isolation: namespace ${ns.id} has ${got} bound UDP sockets, model ${want}`);
   }
 }

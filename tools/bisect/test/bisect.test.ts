@@ -45,12 +45,25 @@ describe('the harness can fail', () => {
     expect(rtnlOff).toBeDefined();
     if (rtnlOff === undefined) return;
     expect(() => bisect(rtnlOff, { runs: 200, seed, removeGates: ['rtnl-netns-socket'] })).toThrow(
-      /refusal mismatch in (link|addr|route) [a-z /]+: expected ECONNREFUSED, got (success|EINVAL)/,
+      /refusal mismatch in (link|addr|route|neigh) [a-z /]+: expected ECONNREFUSED, got (success|EINVAL)/,
+    );
+  });
+
+  // UDP ready to be marked namespace safe, but not marked yet: socket(AF_INET) outside initNet must still fail.
+  const udpOff = selections.find(
+    (s) => s.ids().includes('net-ns-clone') && s.ids().includes('inet-create-per-protocol') && !s.ids().includes('inet-protocols-netns-ok'),
+  );
+
+  it('finds a UDP socket created outside initNet before UDP is namespace ready', { timeout: 120_000 }, () => {
+    expect(udpOff).toBeDefined();
+    if (udpOff === undefined) return;
+    expect(() => bisect(udpOff, { runs: 200, seed, removeGates: ['inet-protocols-netns-ok'] })).toThrow(
+      new RegExp(`bisect failed at stage selection '${udpOff.spec}'[\\s\\S]*refusal mismatch in socket\\(AF_INET, SOCK_DGRAM\\): expected EAFNOSUPPORT, got success`),
     );
   });
 
   it('the same selections pass with every gate in place', { timeout: 120_000 }, () => {
-    for (const s of [probeOff, cloneOff]) {
+    for (const s of [probeOff, cloneOff, udpOff]) {
       if (s !== undefined) bisect(s, { runs: 50, seed });
     }
   });
