@@ -36,6 +36,12 @@ export class Ipv4Sysctls {
   icmpRatelimit = 1000;
   /** `icmp_ratemask`. */
   icmpRatemask = 6168;
+  /**
+   * `ping_group_range`: the groups (low, high, inclusive) whose members may create ICMP
+   * ping sockets (`net/ipv4/ping.c`, `ping_init_sock`). The default `1 0` is an empty
+   * range: nobody, root included — the check is on the group only.
+   */
+  pingGroupRange: [number, number] = [1, 0];
 
   /** `ip_forward` is `conf/all/forwarding`. */
   get ipForward(): number {

@@ -87,6 +87,15 @@ export interface IcmpEvent {
   readonly message: IcmpRepr;
 }
 
+/**
+ * A raw-socket tap on local delivery (`raw_local_deliver`): sees every datagram
+ * delivered locally in any namespace, before the protocol handler, with its protocol
+ * number. `packet` is the whole IP datagram (header first) and belongs to the stack:
+ * copy what is kept. Returns whether a raw socket took a copy (then an unknown protocol
+ * is not answered with ICMP protocol unreachable). Must not throw.
+ */
+export type LocalDeliverListener = (net: Net, protocol: number, packet: Uint8Array, dev: NetDevice) => boolean;
+
 /** The kernel's IPv4 packet path. */
 export const IPV4_STACK = defineKernelKey<Ipv4Stack>('ipv4-stack');
 
@@ -113,6 +122,8 @@ export class Ipv4Stack {
   readonly #core: Netdev;
   readonly #protocols = new Map<number, { readonly proto: IpProtocol; readonly stage: Stage | undefined }>();
   readonly #icmpListeners = new Set<(e: IcmpEvent) => void>();
+  /** Raw-socket taps; an array so the per-packet check is a length test. */
+  #deliverListeners: readonly LocalDeliverListener[] = [];
   readonly #snmpStage: Stage;
   readonly #icmpStage: Stage;
   readonly #neighStage: Stage;
@@ -155,6 +166,18 @@ export class Ipv4Stack {
   onIcmp(listener: (e: IcmpEvent) => void): () => void {
     this.#icmpListeners.add(listener);
     return () => this.#icmpListeners.delete(listener);
+  }
+
+  /**
+   * Tap local delivery for raw sockets (`raw_local_deliver` in `ip_local_deliver_finish`,
+   * `net/ipv4/ip_input.c`); returns the function that stops. Listeners keep their own
+   * per-namespace tables: the stack calls each once per delivered datagram.
+   */
+  onLocalDeliver(listener: LocalDeliverListener): () => void {
+    this.#deliverListeners = [...this.#deliverListeners, listener];
+    return () => {
+      this.#deliverListeners = this.#deliverListeners.filter((l) => l !== listener);
+    };
   }
 
   /** The SNMP counters `net` counts into (a discard pile before `snmp-per-ns`, outside initNet). */
@@ -484,8 +507,16 @@ export class Ipv4Stack {
       mib.ip('ReasmOKs');
       packet = result.datagram;
     }
+    // ip_protocol_deliver_rcu: raw sockets get their copy first.
+    let raw = false;
+    const taps = this.#deliverListeners;
+    for (let i = 0; i < taps.length; i++) if (taps[i]?.(net, protocol, packet, dev) === true) raw = true;
     const entry = this.#protocols.get(protocol);
     if (entry === undefined) {
+      if (raw) {
+        mib.ip('InDelivers');
+        return;
+      }
       mib.ip('InUnknownProtos');
       if (!broadcast) this.icmpSend(net, ICMP_DEST_UNREACH, 2, packet, dev);
       return;
@@ -596,15 +627,16 @@ export class Ipv4Stack {
   }
 
   /**
-   * Send an echo request from `net` (what a ping socket does), counting it.
+   * Send an echo request from `net` (what a ping socket does), counting it; from `src`
+   * when given (a bound socket), else the address the route selects.
    *
    * @throws NetError as {@link Ipv4Stack.send}.
    */
-  sendEcho(net: Net, dst: number, identifier: number, sequence: number, data: Uint8Array): void {
+  sendEcho(net: Net, dst: number, identifier: number, sequence: number, data: Uint8Array, src?: number): void {
     const message: IcmpRepr = { kind: 'echo-request', identifier, sequence, data };
     const bytes = new Uint8Array(icmpBufferLength(message));
     emitIcmp(message, bytes, 0);
-    this.send(net, { dst, protocol: IPPROTO_ICMP, payload: bytes, dontFragment: true });
+    this.send(net, { dst, ...(src === undefined || src === 0 ? {} : { src }), protocol: IPPROTO_ICMP, payload: bytes, dontFragment: true });
     const mib = this.snmp(net);
     mib.icmp('OutMsgs');
     mib.icmp('OutEchos');

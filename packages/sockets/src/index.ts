@@ -34,11 +34,38 @@
  *   simulated namespace. Binding, sending and delivery happen on later turns of the
  *   virtual clock, as Node's do on later turns of its event loop; errors carry Node's
  *   shape (`code`, negative `errno`, `syscall`, `address`, `port`).
+ * - **AF_NETLINK** ({@link NetlinkSocket}, {@link NetlinkProtocol}): a `NETLINK_ROUTE`
+ *   control socket with a typed request API (links, addresses, routes) over the same
+ *   control surfaces `ip` uses. Creation is never refused — patch 08 gave netlink no
+ *   EAFNOSUPPORT fence — and a socket configures the namespace it was created in, even
+ *   after its task has moved with `setns`. Until `rtnl-netns-socket` (97c53cac) only
+ *   initNet has an rtnetlink kernel socket (patch 12, b4b51029), so a request from any
+ *   other namespace is refused with ECONNREFUSED and changes nothing; after it, errors
+ *   are the ones `ip` shows (`RTNETLINK answers: …`).
+ * - **AF_PACKET** ({@link PacketProtocol}, {@link PacketSocket}): raw sockets get whole
+ *   Ethernet frames, datagram sockets what follows the header, with the ifindex,
+ *   EtherType and packet type (`host`, `broadcast`, `multicast`, `otherhost`,
+ *   `outgoing`). `ETH_P_ALL` sees every frame in and out (`dev_queue_xmit_nit`), another
+ *   EtherType only received frames; `bind` narrows to one device of the socket's own
+ *   namespace (ENODEV otherwise). Per namespace since v2.6.25 (d12d01d6): a socket sees
+ *   only its namespace's devices, whatever happens elsewhere, and `send` puts a crafted
+ *   frame on one of them. Before that stage, AF_PACKET outside initNet is EAFNOSUPPORT.
+ * - **Ping and raw IP sockets** ({@link InetFamily}, {@link PingSocket},
+ *   {@link RawSocket}): AF_INET picks the socket by type and protocol as `inet_create`
+ *   does (raw protocol 0 is EPROTONOSUPPORT). A ping socket (`net/ipv4/ping.c`) needs the
+ *   caller's group in its namespace's `ping_group_range` (default `1 0`: nobody, EACCES;
+ *   tasks count as gid 0); the kernel writes its identifier into each echo request and
+ *   hands it the echo replies that carry it, per namespace. A raw socket
+ *   (`net/ipv4/raw.c`) gets a copy of every datagram of its protocol delivered in its
+ *   namespace, IP header included, beside the normal handling. Outside initNet raw
+ *   sockets open with the per-protocol fence (2342fd7e), ping sockets once ICMP is
+ *   namespace ready (92f1fecb).
  * - **Wire**: the UDP header with its pseudo-header checksum.
  *
- * Not yet: ping and raw sockets, AF_PACKET, the netlink control socket, TCP. TCP will
- * be a second `IpProtocol` and a second kind of AF_INET socket beside UDP: the family's
- * `create` picks the socket by type, and port tables are per namespace state slots.
+ * Not yet: `IP_HDRINCL`, ICMP errors to ping and raw sockets, netlink message encoding,
+ * socket options, TCP. TCP will be a second `IpProtocol` and a second kind of AF_INET
+ * socket beside UDP: {@link InetFamily} picks the socket by type and protocol, and port
+ * tables are per-namespace state slots.
  *
  * @example
  * ```ts
@@ -64,7 +91,10 @@
  */
 
 export * from './dgram.js';
+export * from './inet-raw.js';
 export { socketsLayer } from './layer.js';
+export * from './netlink.js';
+export * from './packet.js';
 export {
   SOCKETS,
   Socket,

@@ -73,6 +73,13 @@ export interface SocketFamily {
   /** The family. */
   readonly family: Family;
   /**
+   * Whether the 2007 creation fence (`sock-ns-tag`, `sock-create-ns-safe`) applies to
+   * this family outside initNet; default true. AF_NETLINK is false: patch 08 gave it no
+   * EAFNOSUPPORT check, so its sockets are always created and the refusal comes later,
+   * as ECONNREFUSED from a kernel protocol with no socket in the namespace (patch 12).
+   */
+  readonly fenced?: boolean;
+  /**
    * The stages that must be on for a namespace other than initNet to create sockets of
    * this family (and type/protocol); checked in order, EAFNOSUPPORT at the first closed.
    */
@@ -114,15 +121,15 @@ export class SocketLayer {
    * `socket(2)` in the task's current namespace: the new socket goes in the lowest free
    * descriptor.
    *
-   * @throws NetError EAFNOSUPPORT for a family that does not serve the task's namespace
-   *   yet (the v2.6.24 fence) or that netstage does not have; what the family throws.
+   * @throws NetError EAFNOSUPPORT for a fenced family that does not serve the task's
+   *   namespace yet (the v2.6.24 fence) or that netstage does not have; what the family throws.
    */
   socket(task: Task, family: Family, type: SocketType, protocol = 0): number {
     const net = task.net;
     const f = this.#families.get(family);
     if (f === undefined) throw new NetError('EAFNOSUPPORT', { syscall: 'socket' });
     const stages = this.#kernel.stages;
-    if (!net.isInit) {
+    if (!net.isInit && f.fenced !== false) {
       const gates = [this.#tag, this.#createSafe, ...f.stagesFor(type, protocol).map((id) => this.#kernel.manifest.stage(id))];
       for (const g of gates) if (!stages.gate(g, net)) throw new NetError('EAFNOSUPPORT', { syscall: 'socket' });
     }

@@ -10,6 +10,7 @@ import type { StageDef } from '@netstage/core-net';
 export const SOCKET_STAGES = {
   sockTag: 'sock-ns-tag',
   createSafe: 'sock-create-ns-safe',
+  packetPerNs: 'packet-per-ns',
   unixPerNs: 'unix-per-ns',
   udpLookup: 'udp-lookup-per-ns',
   inetCreate: 'inet-create-per-protocol',
@@ -47,6 +48,21 @@ export const socketsStages: readonly StageDef[] = [
     opens: ['socket() asks each family whether it serves the caller\'s namespace'],
     whileOff: 'socket() outside initNet fails with EAFNOSUPPORT for every family',
     requires: [SOCKET_STAGES.sockTag],
+  },
+  {
+    id: SOCKET_STAGES.packetPerNs,
+    layer: 'sockets',
+    order: 25_004,
+    subject: '[NET]: Make AF_PACKET handle multiple network namespaces',
+    subjectVerified: false,
+    commit: 'd12d01d6b4d197115c4d7736172b5b1ec8b1eb71',
+    release: 'v2.6.25',
+    opens: [
+      'AF_PACKET socket() outside initNet',
+      'packet sockets see the frames of their own namespace\'s devices (packet_rcv filters on sock_net)',
+    ],
+    whileOff: 'socket(AF_PACKET, …) outside initNet fails with EAFNOSUPPORT; packet_rcv drops frames of devices outside initNet',
+    requires: [SOCKET_STAGES.createSafe, 'net-ns-clone'],
   },
   {
     id: SOCKET_STAGES.unixPerNs,

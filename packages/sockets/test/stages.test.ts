@@ -15,6 +15,7 @@ describe('the sockets stages (reference §2.1: inet_create fence, then inet_netn
     expect(ids.filter((id) => (ours as readonly string[]).includes(id))).toEqual([
       'sock-ns-tag',
       'sock-create-ns-safe',
+      'packet-per-ns',
       'unix-per-ns',
       'udp-lookup-per-ns',
       'inet-create-per-protocol',

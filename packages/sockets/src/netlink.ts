@@ -1,0 +1,237 @@
+/**
+ * AF_NETLINK: a control socket speaking `NETLINK_ROUTE` to the namespace it was created
+ * in (`net/netlink/af_netlink.c`, `net/core/rtnetlink.c`), as a typed request API over
+ * the link, address and route control surfaces.
+ *
+ * @module
+ */
+
+import { NetError, NetNsFile, type Kernel, type Net, type Stage, type Task } from '@netstage/core-net';
+import { LinkControl, type LinkAddRequest, type LinkInfo, type LinkSetRequest } from '@netstage/devices';
+import {
+  InetControl,
+  type AddrInfo,
+  type AddrSpec,
+  type IfAddr,
+  type Route,
+  type RouteRequest,
+  type RouteResult,
+} from '@netstage/ipv4';
+import { Socket, type SocketFamily, type SocketType } from './socket.js';
+
+/** `NETLINK_ROUTE`: rtnetlink, the only netlink protocol netstage has. */
+export const NETLINK_ROUTE = 0;
+
+/** The stage that gives every namespace its own rtnetlink kernel socket (97c53cac). */
+const RTNL_SOCKET_STAGE = 'rtnl-netns-socket';
+
+/**
+ * An rtnetlink request, typed instead of encoded: `kind` is the object
+ * (`RTM_*LINK`, `RTM_*ADDR`, `RTM_*ROUTE`) and `op` the message type.
+ */
+export type NetlinkRequest =
+  | { readonly kind: 'link'; readonly op: 'show'; readonly name?: string }
+  | { readonly kind: 'link'; readonly op: 'add'; readonly link: LinkAddRequest }
+  | { readonly kind: 'link'; readonly op: 'del'; readonly name: string }
+  | { readonly kind: 'link'; readonly op: 'set'; readonly name: string; readonly change: LinkSetRequest }
+  | { readonly kind: 'addr'; readonly op: 'show'; readonly dev?: string }
+  | { readonly kind: 'addr'; readonly op: 'add'; readonly dev: string; readonly spec: AddrSpec }
+  | { readonly kind: 'addr'; readonly op: 'del'; readonly dev: string; readonly local: number; readonly prefixLen?: number }
+  | { readonly kind: 'addr'; readonly op: 'flush'; readonly dev: string }
+  | { readonly kind: 'route'; readonly op: 'show'; readonly table?: number | 'all' }
+  | { readonly kind: 'route'; readonly op: 'add' | 'replace'; readonly route: RouteRequest }
+  | { readonly kind: 'route'; readonly op: 'del'; readonly route: RouteRequest }
+  | { readonly kind: 'route'; readonly op: 'get'; readonly dst: number };
+
+/**
+ * What a request answers: the dump for `show`, the new object for `add`, the route for
+ * route changes and lookups, nothing (an ack) for the rest.
+ */
+export type NetlinkReply<R extends NetlinkRequest> = R extends { kind: 'link'; op: 'show' }
+  ? LinkInfo[]
+  : R extends { kind: 'link'; op: 'add' }
+    ? LinkInfo
+    : R extends { kind: 'addr'; op: 'show' }
+      ? AddrInfo[]
+      : R extends { kind: 'addr'; op: 'add' }
+        ? IfAddr
+        : R extends { kind: 'route'; op: 'show' }
+          ? Route[]
+          : R extends { kind: 'route'; op: 'get' }
+            ? RouteResult
+            : R extends { kind: 'route' }
+              ? Route
+              : undefined;
+
+/**
+ * A netlink socket. It talks to the kernel side of its protocol in the namespace it was
+ * created in, for its whole life: a task that moves with `setns` keeps configuring the
+ * namespace its socket belongs to, as `ip -n` relies on (patch 12: every netlink socket
+ * lives in exactly one namespace, and lookups filter on it).
+ *
+ * While `rtnl-netns-socket` is off, only initNet has an rtnetlink kernel socket: a
+ * request from a socket in any other namespace is refused with ECONNREFUSED, exactly as
+ * if the protocol were not compiled in, and changes nothing.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer } from '@netstage/ipv4';
+ * import { NetlinkSocket, socketLayer, socketsLayer } from '@netstage/sockets';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+ * const sh = kernel.initTask;
+ * const sockets = socketLayer(kernel);
+ * const fd = sockets.socket(sh, 'netlink', 'raw');
+ * const nl = sockets.fdSocket(sh, fd) as NetlinkSocket;
+ * nl.request({ kind: 'link', op: 'show' }).map((l) => l.name); // ['lo']
+ * sh.close(fd);
+ * ```
+ */
+export class NetlinkSocket extends Socket {
+  readonly #family: NetlinkProtocol;
+
+  /** @internal made by {@link NetlinkProtocol.create}. */
+  constructor(family: NetlinkProtocol, net: Net, type: SocketType, protocol: number) {
+    super(net, 'netlink', type, protocol);
+    this.#family = family;
+  }
+
+  /**
+   * Send one request to the kernel and take its answer (`sendmsg` then `recvmsg` of
+   * the reply or ack). It runs in the socket's namespace, whatever namespace `caller`
+   * is in now; `caller` is the task that sends, whose descriptors a request's
+   * `netns: { fd }` refers to (default: the init task).
+   *
+   * @throws NetError EBADF on a closed socket; ECONNREFUSED outside initNet before
+   *   `rtnl-netns-socket`; otherwise what the link or address/route control raised,
+   *   with the errno and message `ip` would show.
+   */
+  request<R extends NetlinkRequest>(req: R, caller?: Task): NetlinkReply<R> {
+    if (this.closed) throw new NetError('EBADF', { syscall: 'sendmsg' });
+    const e = this.takeError();
+    if (e !== undefined) throw e;
+    return this.#family.dispatch(this.net, req, caller) as NetlinkReply<R>;
+  }
+
+  protected closeProtocol(): void {
+    // No multicast groups or pending dumps to drop yet.
+  }
+}
+
+/**
+ * The AF_NETLINK family (`netlink_family_ops`): SOCK_RAW and SOCK_DGRAM (the same to
+ * netlink), `NETLINK_ROUTE` only. Not fenced: socket(AF_NETLINK) never failed with
+ * EAFNOSUPPORT, in any namespace (reference §1, patch 08).
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer } from '@netstage/ipv4';
+ * import { NetlinkProtocol } from '@netstage/sockets';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer()] });
+ * new NetlinkProtocol(kernel).fenced; // false
+ * ```
+ */
+export class NetlinkProtocol implements SocketFamily {
+  /** `AF_NETLINK`. */
+  readonly family = 'netlink' as const;
+  /** Never behind the creation fence. */
+  readonly fenced = false;
+  readonly #kernel: Kernel;
+  readonly #socket: Stage;
+  #links: LinkControl | undefined;
+  #inet: InetControl | undefined;
+
+  /** The family for `kernel` (booted with devices and ipv4). */
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+    this.#socket = kernel.manifest.stage(RTNL_SOCKET_STAGE);
+  }
+
+  /** No stages: netlink socket creation is never refused. */
+  stagesFor(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * `netlink_create`.
+   *
+   * @throws NetError ESOCKTNOSUPPORT for a type other than raw or dgram;
+   *   EPROTONOSUPPORT for a protocol other than `NETLINK_ROUTE`.
+   */
+  create(net: Net, type: SocketType, protocol: number): NetlinkSocket {
+    if (type !== 'raw' && type !== 'dgram') throw new NetError('ESOCKTNOSUPPORT', { syscall: 'socket' });
+    if (protocol !== NETLINK_ROUTE) throw new NetError('EPROTONOSUPPORT', { syscall: 'socket' });
+    return new NetlinkSocket(this, net, type, protocol);
+  }
+
+  /**
+   * @internal {@link NetlinkSocket.request}: refuse while `net` has no rtnetlink kernel
+   * socket, else run the handler as a kernel-internal task in `net` (a fork of `caller`
+   * that has joined `net`), exited afterwards whatever happened.
+   */
+  dispatch(net: Net, req: NetlinkRequest, caller: Task | undefined): unknown {
+    if (!this.#kernel.stages.gate(this.#socket, net)) throw new NetError('ECONNREFUSED', { syscall: 'sendmsg' });
+    const task = (caller ?? this.#kernel.initTask).fork();
+    try {
+      const fd = task.install(new NetNsFile(net));
+      task.setns(fd);
+      task.close(fd);
+      return this.#handle(task, req);
+    } finally {
+      task.exit();
+    }
+  }
+
+  #handle(task: Task, req: NetlinkRequest): unknown {
+    this.#links ??= new LinkControl(this.#kernel);
+    this.#inet ??= new InetControl(this.#kernel);
+    const links = this.#links;
+    const inet = this.#inet;
+    switch (req.kind) {
+      case 'link':
+        switch (req.op) {
+          case 'show':
+            return links.show(task, req.name);
+          case 'add':
+            return links.add(task, req.link);
+          case 'del':
+            links.del(task, req.name);
+            return undefined;
+          case 'set':
+            links.set(task, req.name, req.change);
+            return undefined;
+        }
+        break;
+      case 'addr':
+        switch (req.op) {
+          case 'show':
+            return inet.showAddresses(task, req.dev);
+          case 'add':
+            return inet.addAddress(task, req.dev, req.spec);
+          case 'del':
+            inet.deleteAddress(task, req.dev, req.local, req.prefixLen);
+            return undefined;
+          case 'flush':
+            inet.flushAddresses(task, req.dev);
+            return undefined;
+        }
+        break;
+      case 'route':
+        switch (req.op) {
+          case 'show':
+            return inet.showRoutes(task, req.table);
+          case 'add':
+          case 'replace':
+            return inet.addRoute(task, req.route, req.op);
+          case 'del':
+            return inet.deleteRoute(task, req.route);
+          case 'get':
+            return inet.routeGet(task, req.dst);
+        }
+    }
+    throw new NetError('EOPNOTSUPP', { syscall: 'sendmsg' });
+  }
+}
