@@ -13,16 +13,9 @@
 
 import { NetError, type Kernel, type Task } from '@netstage/core-net';
 import { ipv4ToString, parseIpv4 } from '@netstage/ipv4';
-import { socketLayer } from './socket.js';
+import { SO, SOL, socketLayer } from './socket.js';
 import type { UdpSocket } from './udp.js';
 
-/** `net.core.rmem_max`'s default: the most `SO_RCVBUF` may ask for (before doubling). */
-const RMEM_MAX = 212_992;
-/**
- * `SOCK_MIN_RCVBUF` on x86-64 (`include/net/sock.h`: `TCP_SKB_MIN_TRUESIZE`, 2048 plus
- * the aligned `struct sk_buff`, 256): the floor `SO_RCVBUF` is raised to.
- */
-const SOCK_MIN_RCVBUF = 2304;
 /** libuv's `UV_EAI_NONAME`: what Node reports for a host name that does not resolve. */
 const UV_EAI_NONAME = -3008;
 
@@ -684,7 +677,9 @@ export class DgramSocket {
    */
   setRecvBufferSize(size: number): void {
     this.#bufferCheck(size);
-    this.#sock.rcvbuf = Math.max(Math.max(Math.min(size, RMEM_MAX), 1) * 2, SOCK_MIN_RCVBUF);
+    // Node passes the size as a C int: above 2^31 - 1 it is negative, which the kernel's
+    // unsigned compare then caps at rmem_max.
+    this.#sock.setsockopt(SOL.SOCKET, SO.RCVBUF, size > 0x7fff_ffff ? size - 0x1_0000_0000 : size);
   }
 
   /**

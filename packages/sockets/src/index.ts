@@ -60,10 +60,18 @@
  *   namespace, IP header included, beside the normal handling. Outside initNet raw
  *   sockets open with the per-protocol fence (2342fd7e), ping sockets once ICMP is
  *   namespace ready (92f1fecb).
+ * - **Socket options** ({@link Socket.setsockopt}, {@link Socket.getsockopt}): the
+ *   `SOL_SOCKET` integers (`SO_RCVBUF` capped, doubled and floored as `sk_setsockopt`
+ *   does; `SO_REUSEADDR`, `SO_REUSEPORT`; read-only `SO_TYPE`, `SO_DOMAIN`,
+ *   `SO_PROTOCOL`; `SO_ERROR` taking the pending error). Protocol levels have no options
+ *   yet and refuse as Linux refuses an unknown one. Netfilter's sockopts (`SOL_IP`
+ *   64…) answer ENOPROTOOPT in every namespace: netstage has no netfilter (DESIGN §7),
+ *   which is what patch 17/16 (c48dad7e) made every namespace but the first see — so
+ *   that patch has no stage here: on or off, nothing a user sees would differ.
  * - **Wire**: the UDP header with its pseudo-header checksum.
  *
  * Not yet: `IP_HDRINCL`, ICMP errors to ping and raw sockets, netlink message encoding,
- * socket options, TCP. TCP will be a second `IpProtocol` and a second kind of AF_INET
+ * protocol-level socket options, TCP. TCP will be a second `IpProtocol` and a second kind of AF_INET
  * socket beside UDP: {@link InetFamily} picks the socket by type and protocol, and port
  * tables are per-namespace state slots.
  *
@@ -97,6 +105,11 @@ export * from './netlink.js';
 export * from './packet.js';
 export {
   SOCKETS,
+  RMEM_DEFAULT,
+  RMEM_MAX,
+  SO,
+  SOCK_MIN_RCVBUF,
+  SOL,
   Socket,
   SocketLayer,
   socketLayer,
@@ -109,7 +122,6 @@ export { SOCKET_STAGES, socketsStages } from './stages.js';
 export {
   DATAGRAM_OVERHEAD,
   IPPROTO_UDP,
-  RMEM_DEFAULT,
   UDP,
   UDP_MIB,
   UdpNet,

@@ -24,7 +24,7 @@ import {
 } from '@netstage/ipv4';
 import { Socket, type SockAddrIn, type SocketFamily, type SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
-import { DATAGRAM_OVERHEAD, IPPROTO_UDP, RMEM_DEFAULT, UdpProtocol, type Datagram } from './udp.js';
+import { DATAGRAM_OVERHEAD, IPPROTO_UDP, UdpProtocol, type Datagram } from './udp.js';
 
 /** `IPPROTO_MAX` (`include/uapi/linux/in.h`, 263 since MPTCP): `socket()` answers EINVAL at or above it. */
 export const IPPROTO_MAX = 263;
@@ -66,8 +66,6 @@ export abstract class InetQueueSocket extends Socket {
   local: SockAddrIn = { address: 0, port: 0 };
   /** Remote address once connected (address 0: not connected); the port is unused. */
   remote: SockAddrIn = { address: 0, port: 0 };
-  /** `SO_RCVBUF`. */
-  rcvbuf = RMEM_DEFAULT;
   /** Datagrams dropped because the queue was full. */
   drops = 0;
   readonly #queue: Datagram[] = [];

@@ -22,7 +22,7 @@ import {
 } from '@netstage/devices';
 import { Socket, type SocketFamily, type SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
-import { DATAGRAM_OVERHEAD, RMEM_DEFAULT } from './udp.js';
+import { DATAGRAM_OVERHEAD } from './udp.js';
 
 /** Where a frame was headed (`sll_pkttype`, `PACKET_*` in `include/uapi/linux/if_packet.h`). */
 export type PacketType = 'host' | 'broadcast' | 'multicast' | 'otherhost' | 'outgoing';
@@ -57,8 +57,6 @@ export interface PacketFrame {
  * and a bounded receive queue.
  */
 export class PacketSocket extends Socket {
-  /** `SO_RCVBUF`. */
-  rcvbuf = RMEM_DEFAULT;
   /** Frames dropped because the queue was full (`tp_drops`). */
   drops = 0;
   readonly #family: PacketProtocol;

@@ -14,6 +14,27 @@ export type Family = 'inet' | 'inet6' | 'unix' | 'packet' | 'netlink';
 /** Socket types (`SOCK_*`). */
 export type SocketType = 'stream' | 'dgram' | 'raw';
 
+/** `net.core.rmem_default`: a socket's receive buffer unless `SO_RCVBUF` says otherwise. */
+export const RMEM_DEFAULT = 212_992;
+
+/** `net.core.rmem_max`: the most `SO_RCVBUF` may ask for (it is then doubled). */
+export const RMEM_MAX = 212_992;
+
+/** `SOCK_MIN_RCVBUF` on x86-64: the least `SO_RCVBUF` leaves (`include/net/sock.h`). */
+export const SOCK_MIN_RCVBUF = 2304;
+
+/** Socket option levels (`SOL_*`). */
+export const SOL = { IP: 0, SOCKET: 1, TCP: 6, UDP: 17 } as const;
+
+/**
+ * `SOL_SOCKET` options netstage has (`include/uapi/asm-generic/socket.h`). `TYPE`,
+ * `ERROR`, `PROTOCOL` and `DOMAIN` are read-only.
+ */
+export const SO = { REUSEADDR: 2, TYPE: 3, ERROR: 4, RCVBUF: 8, REUSEPORT: 15, PROTOCOL: 38, DOMAIN: 39 } as const;
+
+const AF_NUMBER: Readonly<Record<Family, number>> = { unix: 1, inet: 2, inet6: 10, netlink: 16, packet: 17 };
+const SOCK_NUMBER: Readonly<Record<SocketType, number>> = { stream: 1, dgram: 2, raw: 3 };
+
 /** An IPv4 socket address. */
 export interface SockAddrIn {
   /** Address as a 32-bit number; 0 is INADDR_ANY. */
@@ -36,6 +57,12 @@ export abstract class Socket extends OpenFile {
   readonly net: Net;
   /** Pending error (`sk_err`), reported once by the next call. */
   protected pendingError: NetError | undefined;
+  /** `SO_RCVBUF` (`sk_rcvbuf`): bytes the receive queue may hold. */
+  rcvbuf = RMEM_DEFAULT;
+  /** `SO_REUSEADDR`. */
+  reuseAddr = false;
+  /** `SO_REUSEPORT`. */
+  reusePort = false;
 
   protected constructor(
     net: Net,
@@ -55,6 +82,102 @@ export abstract class Socket extends OpenFile {
   protected release(): void {
     this.closeProtocol();
     this.net.put();
+  }
+
+  /**
+   * `setsockopt(2)` with an integer value. `SOL_SOCKET` options behave as
+   * `sk_setsockopt` does: `SO_RCVBUF` is capped at `rmem_max`, doubled for bookkeeping
+   * and raised to `SOCK_MIN_RCVBUF`; `SO_REUSEADDR`/`SO_REUSEPORT` take any non-zero
+   * value as on. Other levels go to the protocol ({@link Socket.protocolOption}).
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { SO, SOL, socketLayer, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const layer = socketLayer(kernel);
+   * const s = layer.fdSocket(kernel.initTask, layer.socket(kernel.initTask, 'inet', 'dgram'));
+   * s.setsockopt(SOL.SOCKET, SO.RCVBUF, 1000);
+   * s.getsockopt(SOL.SOCKET, SO.RCVBUF); // 2304
+   * ```
+   *
+   * @throws NetError EINVAL for a value that is not an integer; ENOPROTOOPT for an
+   *   unknown or read-only `SOL_SOCKET` option; what the protocol throws for its levels.
+   */
+  setsockopt(level: number, name: number, value: number): void {
+    if (!Number.isInteger(value)) throw new NetError('EINVAL', { syscall: 'setsockopt' });
+    if (level !== SOL.SOCKET) {
+      this.protocolOption(level, name, 'set');
+      return;
+    }
+    switch (name) {
+      case SO.RCVBUF: {
+        // sk_setsockopt: min_t(u32, val, sysctl_rmem_max) — an unsigned compare, so a
+        // negative value counts as huge — then doubled, then at least SOCK_MIN_RCVBUF.
+        const v = value < 0 ? RMEM_MAX : Math.min(value, RMEM_MAX);
+        this.rcvbuf = Math.max(v * 2, SOCK_MIN_RCVBUF);
+        return;
+      }
+      case SO.REUSEADDR:
+        this.reuseAddr = value !== 0;
+        return;
+      case SO.REUSEPORT:
+        this.reusePort = value !== 0;
+        return;
+      default:
+        throw new NetError('ENOPROTOOPT', { syscall: 'setsockopt' });
+    }
+  }
+
+  /**
+   * `getsockopt(2)` of an integer option. `SO_ERROR` reports and clears the pending
+   * error (its errno, or 0).
+   *
+   * @throws NetError ENOPROTOOPT for an unknown `SOL_SOCKET` option; what the protocol
+   *   throws for its levels.
+   */
+  getsockopt(level: number, name: number): number {
+    if (level !== SOL.SOCKET) return this.protocolOption(level, name, 'get');
+    switch (name) {
+      case SO.RCVBUF:
+        return this.rcvbuf;
+      case SO.REUSEADDR:
+        return this.reuseAddr ? 1 : 0;
+      case SO.REUSEPORT:
+        return this.reusePort ? 1 : 0;
+      case SO.TYPE:
+        return SOCK_NUMBER[this.type];
+      case SO.PROTOCOL:
+        return this.protocol;
+      case SO.DOMAIN:
+        return AF_NUMBER[this.family];
+      case SO.ERROR:
+        return this.takeError()?.errno ?? 0;
+      default:
+        throw new NetError('ENOPROTOOPT', { syscall: 'getsockopt' });
+    }
+  }
+
+  /**
+   * Options of the protocol's own levels. netstage has none yet, so every one is
+   * refused as Linux refuses an option it does not know: AF_INET with ENOPROTOOPT
+   * (`do_ip_setsockopt`'s default; the netfilter range 64.. falls through to
+   * `nf_setsockopt`, which answers ENOPROTOOPT when no netfilter module registered it —
+   * netfilter is out of netstage's scope), and `getsockopt` at a level that is neither
+   * `SOL_IP` nor the socket's protocol with EOPNOTSUPP; AF_UNIX, which has no
+   * protocol options, with EOPNOTSUPP; the other families with ENOPROTOOPT.
+   *
+   * @throws NetError as described.
+   */
+  protected protocolOption(level: number, _name: number, op: 'set' | 'get'): number {
+    const syscall = op === 'set' ? 'setsockopt' : 'getsockopt';
+    if (this.family === 'unix') throw new NetError('EOPNOTSUPP', { syscall });
+    if (this.family === 'inet' && op === 'get' && level !== SOL.IP && level !== this.protocol) {
+      throw new NetError('EOPNOTSUPP', { syscall });
+    }
+    throw new NetError('ENOPROTOOPT', { syscall });
   }
 
   /** The protocol's part of `close` (unhash, free queues). */

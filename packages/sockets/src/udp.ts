@@ -31,8 +31,6 @@ export const UDP_MIB = [
 /** A `Udp:` field. */
 export type UdpMibField = (typeof UDP_MIB)[number];
 
-/** `rmem_default`: a socket's receive buffer unless `SO_RCVBUF` says otherwise. */
-export const RMEM_DEFAULT = 212_992;
 
 /**
  * What a queued datagram costs against the receive buffer: its bytes plus a fixed
@@ -100,12 +98,6 @@ export class UdpSocket extends Socket {
   local: SockAddrIn = { address: 0, port: 0 };
   /** Remote address and port (port 0: not connected). */
   remote: SockAddrIn = { address: 0, port: 0 };
-  /** `SO_REUSEADDR`. */
-  reuseAddr = false;
-  /** `SO_REUSEPORT`. */
-  reusePort = false;
-  /** `SO_RCVBUF`. */
-  rcvbuf = RMEM_DEFAULT;
   /** Datagrams dropped because the queue was full (`/proc/net/udp` drops). */
   drops = 0;
   readonly #queue: Datagram[] = [];
