@@ -99,6 +99,7 @@
  */
 
 export * from './dgram.js';
+export { DATAGRAM_OVERHEAD, InetQueueSocket, type Datagram } from './inet-queue.js';
 export * from './inet-raw.js';
 export { socketsLayer } from './layer.js';
 export * from './netlink.js';
@@ -120,14 +121,12 @@ export {
 } from './socket.js';
 export { SOCKET_STAGES, socketsStages } from './stages.js';
 export {
-  DATAGRAM_OVERHEAD,
   IPPROTO_UDP,
   UDP,
   UDP_MIB,
   UdpNet,
   UdpProtocol,
   UdpSocket,
-  type Datagram,
   type UdpMibField,
 } from './udp.js';
 export * from './unix.js';

@@ -22,9 +22,10 @@ import {
   type Ipv4,
   type Ipv4Stack,
 } from '@netstage/ipv4';
-import { Socket, type SockAddrIn, type SocketFamily, type SocketType } from './socket.js';
+import { InetQueueSocket } from './inet-queue.js';
+import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
-import { DATAGRAM_OVERHEAD, IPPROTO_UDP, UdpProtocol, type Datagram } from './udp.js';
+import { IPPROTO_UDP, UdpProtocol } from './udp.js';
 
 /** `IPPROTO_MAX` (`include/uapi/linux/in.h`, 263 since MPTCP): `socket()` answers EINVAL at or above it. */
 export const IPPROTO_MAX = 263;
@@ -56,65 +57,6 @@ export class RawNet {
 
 /** Each namespace's raw sockets. */
 export const RAW = defineNetKey<RawNet>('raw');
-
-/**
- * What ping and raw sockets share: local and remote addresses, a bounded receive queue
- * of datagrams, and the readable callback.
- */
-export abstract class InetQueueSocket extends Socket {
-  /** Local address and, for a ping socket, its identifier as the port (0: not bound). */
-  local: SockAddrIn = { address: 0, port: 0 };
-  /** Remote address once connected (address 0: not connected); the port is unused. */
-  remote: SockAddrIn = { address: 0, port: 0 };
-  /** Datagrams dropped because the queue was full. */
-  drops = 0;
-  readonly #queue: Datagram[] = [];
-  #queued = 0;
-  #readable: ((s: InetQueueSocket) => void) | undefined;
-
-  /** Datagrams waiting. */
-  get queueLength(): number {
-    return this.#queue.length;
-  }
-
-  /** Be told when a datagram arrives. */
-  onReadable(listener: ((s: InetQueueSocket) => void) | undefined): void {
-    this.#readable = listener;
-  }
-
-  /**
-   * `recvfrom(2)`, non-blocking.
-   *
-   * @throws NetError a pending error (once); EAGAIN when nothing waits.
-   */
-  recv(): Datagram {
-    const err = this.takeError();
-    if (err !== undefined) throw err;
-    const d = this.#queue.shift();
-    if (d === undefined) throw new NetError('EAGAIN', { syscall: 'recvfrom' });
-    this.#queued -= d.data.length + DATAGRAM_OVERHEAD;
-    return d;
-  }
-
-  /** @internal the protocol: queue a datagram (the caller's copy) or drop it when the buffer is full. */
-  _deliver(d: Datagram): boolean {
-    const cost = d.data.length + DATAGRAM_OVERHEAD;
-    if (this.#queued + cost > this.rcvbuf) {
-      this.drops++;
-      return false;
-    }
-    this.#queue.push(d);
-    this.#queued += cost;
-    this.#readable?.(this);
-    return true;
-  }
-
-  /** Drop what is queued (for `closeProtocol`). */
-  protected clearQueue(): void {
-    this.#queue.length = 0;
-    this.#queued = 0;
-  }
-}
 
 /** Rewrap a route/output error with the call's name. */
 function rethrow(err: unknown, syscall: string): never {

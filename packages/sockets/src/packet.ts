@@ -22,7 +22,7 @@ import {
 } from '@netstage/devices';
 import { Socket, type SocketFamily, type SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
-import { DATAGRAM_OVERHEAD } from './udp.js';
+import { DATAGRAM_OVERHEAD } from './inet-queue.js';
 
 /** Where a frame was headed (`sll_pkttype`, `PACKET_*` in `include/uapi/linux/if_packet.h`). */
 export type PacketType = 'host' | 'broadcast' | 'multicast' | 'otherhost' | 'outgoing';

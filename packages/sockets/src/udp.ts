@@ -8,7 +8,8 @@
 import { NetError, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
 import { ipv4, ipv4Stack, type Ipv4, type Ipv4Stack } from '@netstage/ipv4';
-import { Socket, type SockAddrIn, type SocketFamily, type SocketType } from './socket.js';
+import { InetQueueSocket } from './inet-queue.js';
+import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
 import { UDP_HEADER_LENGTH, UdpDatagram, emitUdp, isUdpError } from './wire/udp.js';
 
@@ -32,12 +33,6 @@ export const UDP_MIB = [
 export type UdpMibField = (typeof UDP_MIB)[number];
 
 
-/**
- * What a queued datagram costs against the receive buffer: its bytes plus a fixed
- * overhead standing in for `skb->truesize` (a small datagram's truesize on 64-bit Linux
- * is 768 bytes with its 64-byte payload: 704 of overhead).
- */
-export const DATAGRAM_OVERHEAD = 704;
 
 /** One namespace's UDP state: the port table, the counters, the ephemeral range. */
 export class UdpNet {
@@ -63,11 +58,6 @@ export class UdpNet {
 /** Each namespace's UDP state; initNet's while `udp-lookup-per-ns` is off. */
 export const UDP = defineNetKey<UdpNet>('udp', { stage: SOCKET_STAGES.udpLookup });
 
-/** A received datagram. */
-export interface Datagram {
-  readonly data: Uint8Array;
-  readonly from: SockAddrIn;
-}
 
 /** `icmp_err_convert`: the errno an ICMP destination-unreachable code means, and whether it is fatal. */
 function icmpErrno(type: number, code: number): { errno: 'ECONNREFUSED' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ENOPROTOOPT' | 'EMSGSIZE'; fatal: boolean } | undefined {
@@ -93,37 +83,13 @@ function icmpErrno(type: number, code: number): { errno: 'ECONNREFUSED' | 'EHOST
  * A UDP socket (`struct udp_sock`): bound to a local address and port, optionally
  * connected, with a bounded receive queue.
  */
-export class UdpSocket extends Socket {
-  /** Local address and port (port 0: not bound). */
-  local: SockAddrIn = { address: 0, port: 0 };
-  /** Remote address and port (port 0: not connected). */
-  remote: SockAddrIn = { address: 0, port: 0 };
-  /** Datagrams dropped because the queue was full (`/proc/net/udp` drops). */
-  drops = 0;
-  readonly #queue: Datagram[] = [];
-  #queued = 0;
+export class UdpSocket extends InetQueueSocket {
   readonly #udp: UdpProtocol;
-  #readable: ((s: UdpSocket) => void) | undefined;
 
   /** @internal made by the AF_INET family. */
   constructor(udp: UdpProtocol, net: Net) {
     super(net, 'inet', 'dgram', IPPROTO_UDP);
     this.#udp = udp;
-  }
-
-  /** Bytes charged to the receive buffer. */
-  get queuedBytes(): number {
-    return this.#queued;
-  }
-
-  /** Datagrams waiting. */
-  get queueLength(): number {
-    return this.#queue.length;
-  }
-
-  /** Be told when a datagram (or an error) arrives — what a poll or a Node facade waits on. */
-  onReadable(listener: ((s: UdpSocket) => void) | undefined): void {
-    this.#readable = listener;
   }
 
   /**
@@ -181,43 +147,9 @@ export class UdpSocket extends Socket {
     this.#udp.output(this.net, src, this.local.port, dst, data);
   }
 
-  /**
-   * `recvfrom(2)`, non-blocking.
-   *
-   * @throws NetError the pending error of an ICMP report (once); EAGAIN when nothing waits.
-   */
-  recv(): Datagram {
-    const err = this.takeError();
-    if (err !== undefined) throw err;
-    const d = this.#queue.shift();
-    if (d === undefined) throw new NetError('EAGAIN', { syscall: 'recvfrom' });
-    this.#queued -= d.data.length + DATAGRAM_OVERHEAD;
-    return d;
-  }
-
-  /** @internal the protocol: queue a datagram or drop it when the buffer is full. */
-  _deliver(d: Datagram): boolean {
-    const cost = d.data.length + DATAGRAM_OVERHEAD;
-    if (this.#queued + cost > this.rcvbuf) {
-      this.drops++;
-      return false;
-    }
-    this.#queue.push(d);
-    this.#queued += cost;
-    this.#readable?.(this);
-    return true;
-  }
-
-  /** @internal the protocol: an ICMP error for this connected socket. */
-  _error(e: NetError): void {
-    this.pendingError = e;
-    this.#readable?.(this);
-  }
-
   protected closeProtocol(): void {
     this.#udp.unhash(this);
-    this.#queue.length = 0;
-    this.#queued = 0;
+    this.clearQueue();
   }
 }
 
