@@ -25,6 +25,8 @@
  * @module
  */
 
+import { checksumAccumulate } from '@netstage/ipv4';
+
 // ---------------------------------------------------------------------------------------
 // Sizes (include/uapi/linux/udp.h)
 // ---------------------------------------------------------------------------------------
@@ -100,29 +102,8 @@ function writeWord(bytes: Uint8Array, index: number, value: number): void {
 // The checksum (RFC 768, RFC 1071)
 // ---------------------------------------------------------------------------------------
 
-/**
- * Folds a non-negative running sum into 16 bits, adding each carry back in (the
- * "end-around carry" of one's-complement addition). Division, not `>>>`, so sums past
- * 2^32 fold right too.
- */
-function fold(sum: number): number {
-  let folded = sum;
-  while (folded > U16_MAX) folded = (folded % 0x10000) + Math.floor(folded / 0x10000);
-  return folded;
-}
-
-/**
- * The one's-complement sum, folded to 16 bits and not complemented, of `sum` and the
- * bytes of `bytes` from `start` up to `end` taken as big-endian 16-bit words; an odd
- * last byte is the high half of a word whose low half is zero. Allocates nothing.
- */
-function onesComplementSum(bytes: Uint8Array, start: number, end: number, sum: number): number {
-  let total = sum;
-  const pairsEnd = start + ((end - start) & ~1);
-  for (let i = start; i < pairsEnd; i += 2) total += word(bytes, i);
-  if (pairsEnd < end) total += octet(bytes, pairsEnd) << 8;
-  return fold(total);
-}
+// The sum itself is ipv4's `checksumAccumulate`: one one's-complement adder for every
+// header in the stack.
 
 /**
  * The unfolded sum of the IPv4 pseudo-header: source, destination, a zero byte, the
@@ -220,7 +201,7 @@ function validate(bytes: Uint8Array, source: number, destination: number): UdpEr
   const length = word(bytes, field.LENGTH);
   if (length > bytes.length || length < UDP_HEADER_LENGTH) return { kind: 'length' };
   if (word(bytes, field.CHECKSUM) === 0) return undefined;
-  const sum = onesComplementSum(bytes, 0, length, pseudoHeaderSum(source, destination, length));
+  const sum = checksumAccumulate(bytes, 0, length, pseudoHeaderSum(source, destination, length));
   return sum === U16_MAX ? undefined : { kind: 'checksum' };
 }
 
@@ -468,7 +449,7 @@ export function emitUdp(
   writeWord(bytes, o + field.DESTINATION_PORT, repr.destinationPort);
   writeWord(bytes, o + field.LENGTH, length);
   writeWord(bytes, o + field.CHECKSUM, 0);
-  const sum = onesComplementSum(bytes, o, o + length, pseudoHeaderSum(source, destination, length));
+  const sum = checksumAccumulate(bytes, o, length, pseudoHeaderSum(source, destination, length));
   const checksum = ~sum & U16_MAX;
   writeWord(bytes, o + field.CHECKSUM, checksum === 0 ? U16_MAX : checksum);
 }
