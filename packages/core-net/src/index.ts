@@ -57,6 +57,7 @@
  * @packageDocumentation
  */
 
+export { assertField, assertRoom, readU16, readU32, readU8, writeU16 } from './byte-order.js';
 export { VirtualClock, type Deferred, type Timer } from './clock.js';
 export { coreNetStages } from './core-stages.js';
 export {

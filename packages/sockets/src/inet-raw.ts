@@ -7,7 +7,7 @@
  * @module
  */
 
-import { NetError, defineNetKey, type Kernel, type Net } from '@netstage/core-net';
+import { NetError, defineNetKey, readU32, type Kernel, type Net } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
 import {
   ICMP_ECHO,
@@ -457,8 +457,4 @@ export function registerInetFamily(kernel: Kernel): InetFamily {
   kernel.registerPernetSubsys({ name: 'ping', key: PING, init: () => new PingNet() });
   kernel.registerPernetSubsys({ name: 'raw', key: RAW, init: () => new RawNet() });
   return new InetFamily(kernel);
-}
-
-function readU32(b: Uint8Array, i: number): number {
-  return (((b[i] ?? 0) << 24) | ((b[i + 1] ?? 0) << 16) | ((b[i + 2] ?? 0) << 8) | (b[i + 3] ?? 0)) >>> 0;
 }

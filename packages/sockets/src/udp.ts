@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NetError, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, defineNetKey, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
 import { ipv4, ipv4Stack, type Ipv4, type Ipv4Stack } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
@@ -353,8 +353,4 @@ export class UdpProtocol implements SocketFamily {
     if (!e.fatal || sock.remote.port === 0) return;
     sock._error(new NetError(e.errno, { syscall: 'recvfrom' }));
   }
-}
-
-function readU32(b: Uint8Array, i: number): number {
-  return (((b[i] ?? 0) << 24) | ((b[i + 1] ?? 0) << 16) | ((b[i + 2] ?? 0) << 8) | (b[i + 3] ?? 0)) >>> 0;
 }

@@ -23,6 +23,7 @@
  * @module
  */
 
+import { assertRoom, readU8 as octet } from '@netstage/core-net';
 // ---------------------------------------------------------------------------------------
 // Sizes and EtherTypes (include/uapi/linux/if_ether.h)
 // ---------------------------------------------------------------------------------------
@@ -216,20 +217,6 @@ function assertMac(mac: number): void {
   if (!Number.isInteger(mac) || mac < 0 || mac > MAC_BROADCAST) {
     throw new RangeError(`MAC address must be an integer in [0, 2^48), got ${mac}`);
   }
-}
-
-/** Throws unless `length` bytes fit in `bytes` at `offset`. */
-function assertRoom(bytes: Uint8Array, offset: number, length: number): void {
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > bytes.length) {
-    throw new RangeError(
-      `${length} bytes at offset ${offset} do not fit in a buffer of ${bytes.length}`,
-    );
-  }
-}
-
-/** The byte at `index`, which the caller has bounds-checked (so `?? 0` never applies). */
-function octet(bytes: Uint8Array, index: number): number {
-  return bytes[index] ?? 0;
 }
 
 /**

@@ -24,6 +24,7 @@
  * @module
  */
 
+import { assertField, assertRoom, readU16 as word, readU8 as octet } from '@netstage/core-net';
 import { writeIpv4 } from './checksum.js';
 
 // ---------------------------------------------------------------------------------------
@@ -118,32 +119,6 @@ const HALF = 0x100_0000;
 // ---------------------------------------------------------------------------------------
 // Preconditions and byte access
 // ---------------------------------------------------------------------------------------
-
-/** Throws unless `length` bytes fit in `bytes` at `offset`. */
-function assertRoom(bytes: Uint8Array, offset: number, length: number): void {
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > bytes.length) {
-    throw new RangeError(
-      `${length} bytes at offset ${offset} do not fit in a buffer of ${bytes.length}`,
-    );
-  }
-}
-
-/** Throws unless `value` is an integer in `[0, max]`. */
-function assertField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`${name} must be an integer in [0, ${max}], got ${value}`);
-  }
-}
-
-/** The byte at `index`, which the caller has bounds-checked (so `?? 0` never applies). */
-function octet(bytes: Uint8Array, index: number): number {
-  return bytes[index] ?? 0;
-}
-
-/** The big-endian 16-bit word at `index`, bounds-checked by the caller. */
-function word(bytes: Uint8Array, index: number): number {
-  return (octet(bytes, index) << 8) | octet(bytes, index + 1);
-}
 
 /** The 6-byte hardware address at `index`, bounds-checked by the caller. */
 function mac(bytes: Uint8Array, index: number): number {

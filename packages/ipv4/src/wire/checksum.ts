@@ -23,6 +23,7 @@
  * @module
  */
 
+import { assertRoom, readU8 as octet } from '@netstage/core-net';
 // ---------------------------------------------------------------------------------------
 // Preconditions
 // ---------------------------------------------------------------------------------------
@@ -30,31 +31,11 @@
 /** The largest IPv4 address, `255.255.255.255`, and the largest 32-bit sum. */
 const U32_MAX = 0xffff_ffff;
 
-/** Throws unless `length` bytes fit in `bytes` at `offset`. */
-function assertRoom(bytes: Uint8Array, offset: number, length: number): void {
-  if (
-    !Number.isInteger(offset) ||
-    !Number.isInteger(length) ||
-    offset < 0 ||
-    length < 0 ||
-    offset + length > bytes.length
-  ) {
-    throw new RangeError(
-      `${length} bytes at offset ${offset} do not fit in a buffer of ${bytes.length}`,
-    );
-  }
-}
-
 /** Throws unless `address` is an integer in `[0, 2^32)`. */
 function assertAddress(address: number): void {
   if (!Number.isInteger(address) || address < 0 || address > U32_MAX) {
     throw new RangeError(`IPv4 address must be an integer in [0, 2^32), got ${address}`);
   }
-}
-
-/** The byte at `index`, which the caller has bounds-checked (so `?? 0` never applies). */
-function octet(bytes: Uint8Array, index: number): number {
-  return bytes[index] ?? 0;
 }
 
 // ---------------------------------------------------------------------------------------

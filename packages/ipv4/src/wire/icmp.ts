@@ -20,6 +20,7 @@
  * @module
  */
 
+import { assertField, assertRoom, readU16 as word, readU8 as octet } from '@netstage/core-net';
 import { checksumAccumulate, internetChecksum } from './checksum.js';
 
 // ---------------------------------------------------------------------------------------
@@ -212,32 +213,6 @@ export const ICMP_EXC_FRAGTIME = 1;
 
 /** The largest ICMP message: an IPv4 payload of 65535 - 20 bytes. */
 const MAX_MESSAGE_LENGTH = 0xffff - 20;
-
-/** Throws unless `length` bytes fit in `bytes` at `offset`. */
-function assertRoom(bytes: Uint8Array, offset: number, length: number): void {
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > bytes.length) {
-    throw new RangeError(
-      `${length} bytes at offset ${offset} do not fit in a buffer of ${bytes.length}`,
-    );
-  }
-}
-
-/** Throws unless `value` is an integer in `[0, max]`. */
-function assertField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`${name} must be an integer in [0, ${max}], got ${value}`);
-  }
-}
-
-/** The byte at `index`, which the caller has bounds-checked (so `?? 0` never applies). */
-function octet(bytes: Uint8Array, index: number): number {
-  return bytes[index] ?? 0;
-}
-
-/** The big-endian 16-bit word at `index`; a byte past the end reads as zero. */
-function word(bytes: Uint8Array, index: number): number {
-  return (octet(bytes, index) << 8) | octet(bytes, index + 1);
-}
 
 // ---------------------------------------------------------------------------------------
 // Errors

@@ -24,6 +24,7 @@
  * @module
  */
 
+import { assertField, assertRoom, readU16 as word, readU32 as dword, readU8 as octet } from '@netstage/core-net';
 import { checksumAccumulate, internetChecksum, readIpv4, writeIpv4 } from './checksum.js';
 
 // ---------------------------------------------------------------------------------------
@@ -98,41 +99,6 @@ const IP_MF = 0x2000;
 const IP_OFFSET = 0x1fff;
 /** The largest fragment offset in bytes: 8191 units of 8. */
 const MAX_FRAGMENT_OFFSET = IP_OFFSET * 8;
-
-// ---------------------------------------------------------------------------------------
-// Preconditions and byte access
-// ---------------------------------------------------------------------------------------
-
-/** Throws unless `length` bytes fit in `bytes` at `offset`. */
-function assertRoom(bytes: Uint8Array, offset: number, length: number): void {
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > bytes.length) {
-    throw new RangeError(
-      `${length} bytes at offset ${offset} do not fit in a buffer of ${bytes.length}`,
-    );
-  }
-}
-
-/** Throws unless `value` is an integer in `[0, max]`. */
-function assertField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`${name} must be an integer in [0, ${max}], got ${value}`);
-  }
-}
-
-/** The byte at `index`, which the caller has bounds-checked (so `?? 0` never applies). */
-function octet(bytes: Uint8Array, index: number): number {
-  return bytes[index] ?? 0;
-}
-
-/** The big-endian 16-bit word at `index`, bounds-checked by the caller. */
-function word(bytes: Uint8Array, index: number): number {
-  return (octet(bytes, index) << 8) | octet(bytes, index + 1);
-}
-
-/** The big-endian 32-bit word at `index`, unsigned, bounds-checked by the caller. */
-function dword(bytes: Uint8Array, index: number): number {
-  return word(bytes, index) * 0x10000 + word(bytes, index + 2);
-}
 
 // ---------------------------------------------------------------------------------------
 // Errors

@@ -25,6 +25,7 @@
  * @module
  */
 
+import { assertField, assertRoom, readU16 as word, writeU16 as writeWord } from '@netstage/core-net';
 import { checksumAccumulate } from '@netstage/ipv4';
 
 // ---------------------------------------------------------------------------------------
@@ -61,42 +62,6 @@ const U16_MAX = 0xffff;
 
 /** The largest IPv4 address as an unsigned 32-bit number. */
 const U32_MAX = 0xffff_ffff;
-
-// ---------------------------------------------------------------------------------------
-// Preconditions and byte access
-// ---------------------------------------------------------------------------------------
-
-/** Throws unless `length` bytes fit in `bytes` at `offset`. */
-function assertRoom(bytes: Uint8Array, offset: number, length: number): void {
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > bytes.length) {
-    throw new RangeError(
-      `${length} bytes at offset ${offset} do not fit in a buffer of ${bytes.length}`,
-    );
-  }
-}
-
-/** Throws unless `value` is an integer in `[0, max]`. */
-function assertField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`${name} must be an integer in [0, ${max}], got ${value}`);
-  }
-}
-
-/** The byte at `index`, which the caller has bounds-checked (so `?? 0` never applies). */
-function octet(bytes: Uint8Array, index: number): number {
-  return bytes[index] ?? 0;
-}
-
-/** The big-endian 16-bit word at `index`, which the caller has bounds-checked. */
-function word(bytes: Uint8Array, index: number): number {
-  return (octet(bytes, index) << 8) | octet(bytes, index + 1);
-}
-
-/** Writes `value` (0..0xffff) as a big-endian 16-bit word at `index`. */
-function writeWord(bytes: Uint8Array, index: number, value: number): void {
-  bytes[index] = value >>> 8;
-  bytes[index + 1] = value & 0xff;
-}
 
 // ---------------------------------------------------------------------------------------
 // The checksum (RFC 768, RFC 1071)
