@@ -36,6 +36,29 @@ export interface DeviceCore {
   carrierChanged(dev: NetDevice): void;
 }
 
+/**
+ * One entry of a device's hardware multicast list, as `/proc/net/dev_mcast` prints it.
+ *
+ * @remarks
+ * `struct netdev_hw_addr` (`include/linux/netdevice.h`) on `dev->mc`.
+ *
+ * @example
+ * ```ts
+ * import type { MulticastEntry } from '@netstage/devices';
+ * const allHosts: MulticastEntry = { address: 0x01005e000001, users: 1, globalUse: 0 };
+ * allHosts.users; // 1
+ * ```
+ */
+export interface MulticastEntry {
+  /** The link-layer group address, a 48-bit number. */
+  readonly address: number;
+  /** How many joins hold it (`refcount`). */
+  readonly users: number;
+  /** How many of those are global joins (`global_use`; 0 for the joins netstage makes). */
+  readonly globalUse: number;
+}
+
+
 /** Most frames a capture tap keeps (oldest dropped first). */
 export const CAPTURE_LIMIT = 10_000;
 
@@ -81,6 +104,7 @@ export abstract class NetDevice {
   #operstate: OperState = 'UNKNOWN';
   #registered = false;
   #capture: CapturedFrame[] | undefined;
+  #mc: { address: number; users: number }[] = [];
   #backlog: (Uint8Array | undefined)[] = [];
   #backlogHead = 0;
   #backlogSize = 0;
@@ -222,6 +246,40 @@ export abstract class NetDevice {
     return this.#capture ?? [];
   }
 
+  /**
+   * The hardware multicast list in the order the groups were first joined, as
+   * `dev_mc_add` keeps it (`/proc/net/dev_mcast` prints it in this order).
+   *
+   * @remarks
+   * `dev->mc` (`net/core/dev_addr_lists.c`).
+   */
+  multicastList(): readonly MulticastEntry[] {
+    return this.#mc.map((e) => ({ address: e.address, users: e.users, globalUse: 0 }));
+  }
+
+  /**
+   * `dev_mc_add`: join a link-layer group; a second join of the same address only counts
+   * another user.
+   */
+  mcAdd(address: number): void {
+    const e = this.#mc.find((x) => x.address === address);
+    if (e === undefined) this.#mc.push({ address, users: 1 });
+    else e.users++;
+  }
+
+  /** `dev_mc_del`: drop one user of a group; the entry goes with its last user. Unknown addresses are ignored. */
+  mcDel(address: number): void {
+    const i = this.#mc.findIndex((x) => x.address === address);
+    const e = this.#mc[i];
+    if (e === undefined) return;
+    if (--e.users === 0) this.#mc.splice(i, 1);
+  }
+
+  /** @internal the layer only: `dev_mc_flush`, when the device leaves its namespace. */
+  _mcFlush(): void {
+    this.#mc = [];
+  }
+
   protected count(stat: number, by = 1): void {
     this.stats[stat] = (this.stats[stat] ?? 0) + by;
   }
@@ -274,7 +332,8 @@ export abstract class NetDevice {
   /** @internal the layer only: a frame is handed to the dispatch; count and capture it. */
   _received(frame: Uint8Array, multicast: boolean): void {
     this.count(STAT.rx_packets);
-    this.count(STAT.rx_bytes, frame.length);
+    // loopback_xmit counts skb->len after eth_type_trans pulled the Ethernet header.
+    this.count(STAT.rx_bytes, this.linkType === 'loopback' ? frame.length - ETH_HLEN : frame.length);
     if (multicast) this.count(STAT.multicast);
     this.#capture?.push({ time: this.kernel.clock.now, direction: 'in', bytes: frame.slice() });
     this.#trimCapture();
@@ -376,8 +435,9 @@ export class LoopbackDevice extends NetDevice {
   }
 
   protected xmit(frame: Uint8Array): boolean {
+    // loopback_xmit counts skb->len after eth_type_trans: the IP datagram, no Ethernet header.
     this.count(STAT.tx_packets);
-    this.count(STAT.tx_bytes, frame.length);
+    this.count(STAT.tx_bytes, frame.length - ETH_HLEN);
     return this.deliverToStack(frame);
   }
 }

@@ -85,13 +85,14 @@ export {
   type DeviceCore,
   type DeviceKind,
   type LinkType,
+  type MulticastEntry,
 } from './device.js';
 export { STAT, STAT_COUNT, procNetDevColumns, type StatName } from './counters.js';
 export { NetdevChain, type NetdevEvent, type NetdevSubscriber } from './events.js';
 export { IFF, type OperState } from './flags.js';
 export { devicesLayer, type DevicesOptions } from './layer.js';
 export { LinkControl, linkInfo, type LinkAddRequest, type LinkInfo, type LinkSetRequest, type NetnsRef } from './link.js';
-export { DEVICES, IFINDEX, NETDEV, NETDEV_MAX_BACKLOG, Netdev, netdev } from './netdev.js';
+export { DEVICES, IFINDEX, MAC_IPV6_ALL_NODES, NETDEV, NETDEV_MAX_BACKLOG, Netdev, netdev } from './netdev.js';
 export { PACKET, PacketHandlers, type PacketHandler } from './rx.js';
 export { DEVICE_STAGES, devicesStages } from './stages.js';
 export { DeviceTable, IFNAMSIZ, IfindexCursor, isValidIfname, resolveIfname } from './table.js';

@@ -25,6 +25,27 @@ export const IFINDEX = defineNetKey<IfindexCursor>('ifindex', { stage: DEVICE_ST
 /** The kernel's device core. */
 export const NETDEV = defineKernelKey<Netdev>('netdev');
 
+/**
+ * The link-layer group of IPv6's all-nodes address ff02::1 (`33:33:00:00:00:01`), which
+ * every Ethernet-type device joins when it is registered.
+ *
+ * @remarks
+ * netstage has no IPv6 (its Linux comparisons run with `disable_ipv6=1`), but even then
+ * Linux's `addrconf_notify` (`net/ipv6/addrconf.c`) gives each registered device an
+ * `inet6_dev` whose `ipv6_add_dev` joins ff02::1 (`igmp6_group_added` →
+ * `ndisc_mc_map` → `dev_mc_add`; the interface-local ff01::1 is not mapped), and with
+ * IPv6 disabled nothing leaves it again until the device is unregistered or moved. So
+ * `/proc/net/dev_mcast` lists it for every Ethernet device, up or down (observed on 6.18).
+ * The devices layer stands in for that join; loopback gets none (no mapping for it).
+ *
+ * @example
+ * ```ts
+ * import { MAC_IPV6_ALL_NODES, macToString } from '@netstage/devices';
+ * macToString(MAC_IPV6_ALL_NODES); // '33:33:00:00:00:01'
+ * ```
+ */
+export const MAC_IPV6_ALL_NODES = 0x3333_0000_0001;
+
 /** `netdev_max_backlog`: frames a device may have waiting for the dispatch. */
 export const NETDEV_MAX_BACKLOG = 1000;
 
@@ -214,6 +235,8 @@ export class Netdev implements DeviceCore {
   #list(dev: NetDevice, net: Net, name: string, ifindex: number): void {
     dev._register(net, name, ifindex);
     net.state(DEVICES)._add(dev);
+    // addrconf's ipv6_add_dev joins ff02::1 on every Ethernet device (see MAC_IPV6_ALL_NODES).
+    if (dev.linkType === 'ether') dev.mcAdd(MAC_IPV6_ALL_NODES);
     // linkwatch_init_dev: a device registered without carrier gets its state computed.
     if (!dev.carrier && dev.kind !== 'loopback' && dev.kind !== 'dummy') this.#fireLinkwatch(dev);
     this.#notify('register', dev);
@@ -242,6 +265,7 @@ export class Netdev implements DeviceCore {
     dev.net.state(DEVICES)._remove(dev);
     dev._unlist();
     this.#notify('unregister', dev);
+    dev._mcFlush();
   }
 
   // -- link settings ---------------------------------------------------------------
@@ -374,6 +398,7 @@ export class Netdev implements DeviceCore {
       dev.net.state(DEVICES)._remove(dev);
       dev._unlist();
       this.#notify('unregister', dev);
+      dev._mcFlush();
       const table = target.state(DEVICES);
       const ifindex = table.byIndex(dev.ifindex) === undefined ? dev.ifindex : target.state(IFINDEX).allocate(table);
       this.#list(dev, target, name, ifindex);
@@ -443,7 +468,11 @@ export class Netdev implements DeviceCore {
     while (budget-- > 0) {
       const frame = dev._dequeueBacklog();
       if (frame === undefined || !dev.registered) return;
-      dev._received(frame, isMulticastMac(frameDestination(frame)));
+      // The multicast counter is the driver's: a NIC counts multicast (and broadcast)
+      // frames; veth_get_stats64 and loopback never report one (6.18: a veth that
+      // received a broadcast ARP shows multicast 0 in /proc/net/dev).
+      const countsMulticast = dev.kind !== 'veth' && dev.kind !== 'loopback';
+      dev._received(frame, countsMulticast && isMulticastMac(frameDestination(frame)));
       this.handlers.dispatch(frame, dev);
     }
     if (dev.backlog > 0) this.#kernel.clock.post(this.#processBacklog, dev);

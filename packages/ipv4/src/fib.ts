@@ -55,8 +55,9 @@ function maskOf(len: number): number {
  * number, so a lookup is at most 33 map reads whatever the table's size or the number
  * of namespaces.
  *
- * Dump order is the trie's: by destination, then shorter prefixes first, then higher
- * TOS, then lower metric, then age.
+ * Dump order is the trie's: by destination, then longer prefixes first (a leaf keeps
+ * its aliases by ascending suffix length: 10.9.0.0/24 before 10.9.0.0/16 in `ip route`
+ * and `/proc/net/route` on 6.18), then higher TOS, then lower metric, then age.
  */
 export class FibTable {
   readonly #byLen: (Map<number, Route[]> | undefined)[] = new Array<Map<number, Route[]> | undefined>(33);
@@ -133,5 +134,5 @@ function precedes(a: Route, b: Route): boolean {
 }
 
 function dumpOrder(a: Route, b: Route): number {
-  return a.dst - b.dst || a.prefixLen - b.prefixLen;
+  return a.dst - b.dst || b.prefixLen - a.prefixLen;
 }

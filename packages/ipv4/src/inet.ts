@@ -47,10 +47,15 @@ export class Fib {
   /** Tables by id. */
   readonly tables = new Map<number, FibTable>();
 
-  /** A table, creating it (`fib_new_table`). */
+  /**
+   * A table, creating it (`fib_new_table`). Creating the local table creates the main
+   * table too: without custom rules Linux makes local an alias of main, sharing its trie
+   * (so `/proc/net/route` has its header once `lo` is up, observed on 6.18).
+   */
   table(id: number): FibTable {
     let t = this.tables.get(id);
     if (t === undefined) {
+      if (id === RT_TABLE.LOCAL) this.table(RT_TABLE.MAIN);
       t = new FibTable(id);
       this.tables.set(id, t);
     }
@@ -104,6 +109,9 @@ export interface RouteResult {
   /** The source address chosen. */
   readonly src: number;
 }
+
+/** 224.0.0.1 (all hosts) mapped to Ethernet by `ip_eth_mc_map`: 01:00:5e:00:00:01. */
+const MAC_ALL_HOSTS = 0x01005e000001;
 
 function maskOf(len: number): number {
   return len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
@@ -453,6 +461,13 @@ export class Ipv4 {
             if (!(err instanceof NetError && err.code === 'EEXIST')) throw err;
           }
         }
+        // ip_mc_up: join 224.0.0.1; an Ethernet device maps it into its multicast list
+        // (arp_mc_map; loopback has no mapping), whether or not it has an address.
+        if (dev.linkType === 'ether') dev.mcAdd(MAC_ALL_HOSTS);
+        break;
+      case 'down':
+        // ip_mc_down: the groups are dropped from the device until it comes up again.
+        if (dev.linkType === 'ether') dev.mcDel(MAC_ALL_HOSTS);
         break;
       case 'unregister':
         if (map.has(dev)) {

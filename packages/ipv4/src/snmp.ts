@@ -1,7 +1,7 @@
 /**
  * Per-namespace SNMP counters: the `Ip:`, `Icmp:` and `IcmpMsg:` fields of
- * `/proc/net/snmp`, named as Linux names them (`include/uapi/linux/snmp.h`,
- * `net/ipv4/proc.c`). procfs only formats them.
+ * `/proc/net/snmp` and the `IpExt:` fields of `/proc/net/netstat`, named as Linux names
+ * them (`include/uapi/linux/snmp.h`, `net/ipv4/proc.c`). procfs only formats them.
  *
  * @module
  */
@@ -66,6 +66,46 @@ export const ICMP_MIB = [
   'OutAddrMaskReps',
 ] as const;
 
+/**
+ * The `IpExt:` fields of `/proc/net/netstat`, in 6.18's order.
+ *
+ * @remarks
+ * `snmp4_ipextstats_list` in `net/ipv4/proc.c`. netstage counts the octet and packet
+ * counters `ip_rcv_core`, `ip_rcv_finish_core` and `ip_finish_output2` count (`InOctets`,
+ * `OutOctets`, the ECN classes, broadcast packets and octets), `InTruncatedPkts`,
+ * `InCsumErrors` and `InNoRoutes`; it has no multicast routing, so the `Mcast` fields
+ * stay 0, as does `ReasmOverlaps`.
+ *
+ * @example
+ * ```ts
+ * import { IPEXT_MIB } from '@netstage/ipv4';
+ * IPEXT_MIB.indexOf('InOctets'); // 6
+ * ```
+ */
+export const IPEXT_MIB = [
+  'InNoRoutes',
+  'InTruncatedPkts',
+  'InMcastPkts',
+  'OutMcastPkts',
+  'InBcastPkts',
+  'OutBcastPkts',
+  'InOctets',
+  'OutOctets',
+  'InMcastOctets',
+  'OutMcastOctets',
+  'InBcastOctets',
+  'OutBcastOctets',
+  'InCsumErrors',
+  'InNoECTPkts',
+  'InECT1Pkts',
+  'InECT0Pkts',
+  'InCEPkts',
+  'ReasmOverlaps',
+] as const;
+
+/** An `IpExt:` field. */
+export type IpExtMib = (typeof IPEXT_MIB)[number];
+
 /** An `Ip:` field. */
 export type IpMib = (typeof IP_MIB)[number];
 /** An `Icmp:` field. */
@@ -73,6 +113,10 @@ export type IcmpMib = (typeof ICMP_MIB)[number];
 
 const IP_INDEX = new Map<string, number>(IP_MIB.map((n, i) => [n, i]));
 const ICMP_INDEX = new Map<string, number>(ICMP_MIB.map((n, i) => [n, i]));
+const IPEXT_INDEX = new Map<string, number>(IPEXT_MIB.map((n, i) => [n, i]));
+
+/** The ECN classes in `IpExt:` order, indexed by the two ECN bits of the TOS byte. */
+const ECN_FIELDS = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'] as const;
 
 /**
  * One namespace's counters: typed arrays, so an idle namespace costs a few hundred
@@ -89,6 +133,7 @@ const ICMP_INDEX = new Map<string, number>(ICMP_MIB.map((n, i) => [n, i]));
 export class Snmp {
   readonly #ip = new Float64Array(IP_MIB.length);
   readonly #icmp = new Float64Array(ICMP_MIB.length);
+  readonly #ipExt = new Float64Array(IPEXT_MIB.length);
   /** `IcmpMsg:` InType0..255 then OutType0..255. */
   readonly #icmpMsg = new Float64Array(512);
 
@@ -104,6 +149,17 @@ export class Snmp {
     this.#icmp[i] = (this.#icmp[i] ?? 0) + by;
   }
 
+  /** Count an `IpExt:` event. */
+  ipExt(field: IpExtMib, by = 1): void {
+    const i = IPEXT_INDEX.get(field) as number;
+    this.#ipExt[i] = (this.#ipExt[i] ?? 0) + by;
+  }
+
+  /** Count a received datagram in its ECN class (`IPSTATS_MIB_NOECTPKTS + (tos & 3)`). */
+  ipExtEcn(tos: number): void {
+    this.ipExt(ECN_FIELDS[tos & 3] as IpExtMib);
+  }
+
   /** Count an ICMP message of `type` in or out (`IcmpMsg:`). */
   icmpMsg(direction: 'in' | 'out', type: number): void {
     const i = (direction === 'in' ? 0 : 256) + (type & 0xff);
@@ -111,10 +167,10 @@ export class Snmp {
   }
 
   /** A counter's value. */
-  get(group: 'Ip' | 'Icmp', field: string): number {
-    const i = (group === 'Ip' ? IP_INDEX : ICMP_INDEX).get(field);
+  get(group: 'Ip' | 'Icmp' | 'IpExt', field: string): number {
+    const i = (group === 'Ip' ? IP_INDEX : group === 'Icmp' ? ICMP_INDEX : IPEXT_INDEX).get(field);
     if (i === undefined) throw new Error(`no ${group} field ${field}`);
-    return (group === 'Ip' ? this.#ip : this.#icmp)[i] ?? 0;
+    return (group === 'Ip' ? this.#ip : group === 'Icmp' ? this.#icmp : this.#ipExt)[i] ?? 0;
   }
 
   /** `IcmpMsg:` counts by type. */

@@ -263,7 +263,15 @@ export class Ipv4Stack {
 
   /** `ip_finish_output2`: link header by neighbour, then transmit. */
   #output(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean): void {
-    this.snmp(net).ip('OutTransmits');
+    // ip_finish_output2: OutTransmits and OutOctets; broadcast routes count apart too.
+    const mib = this.snmp(net);
+    const length = frame.length - ETH_HLEN;
+    mib.ip('OutTransmits');
+    mib.ipExt('OutOctets', length);
+    if (broadcast) {
+      mib.ipExt('OutBcastPkts');
+      mib.ipExt('OutBcastOctets', length);
+    }
     if (dev.linkType === 'loopback' || broadcast || (dev.flags & IFF.NOARP) !== 0) {
       writeMac(frame, 0, dev.linkType === 'loopback' || (dev.flags & IFF.NOARP) !== 0 ? 0 : MAC_BROADCAST);
       this.#finish(dev, frame);
@@ -459,18 +467,33 @@ export class Ipv4Stack {
     if (pktType === PACKET.OTHERHOST) return;
     const net = dev.net;
     const mib = this.snmp(net);
-    mib.ip('InReceives');
     const bytes = frame.subarray(ETH_HLEN);
+    // ip_rcv_core: InReceives and InOctets (skb->len, padding included) first; the ECN
+    // class once the fixed header is known to be IPv4.
+    mib.ip('InReceives');
+    mib.ipExt('InOctets', bytes.length);
+    const b0 = bytes[0] ?? 0;
+    if (bytes.length >= IPV4_HEADER_LENGTH && b0 >> 4 === 4 && (b0 & 0x0f) >= 5) mib.ipExtEcn(bytes[1] ?? 0);
     const packet = Ipv4Packet.check(bytes);
     if (isIpv4Error(packet)) {
       // ip_rcv_core: a datagram longer than what arrived is InTruncatedPkts (IpExt);
-      // every other header fault is InHdrErrors.
+      // every other header fault is InHdrErrors, a bad checksum InCsumErrors as well.
       const declared = bytes.length >= 4 ? ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0) : 0;
-      if (!(packet.kind === 'total-length' && declared > bytes.length)) mib.ip('InHdrErrors');
+      if (packet.kind === 'total-length' && declared > bytes.length) {
+        mib.ipExt('InTruncatedPkts');
+      } else {
+        if (packet.kind === 'checksum') mib.ipExt('InCsumErrors');
+        mib.ip('InHdrErrors');
+      }
       return;
     }
     const dst = packet.destination;
     const broadcast = dst === 0xffffffff || this.#isBroadcast(net, dst);
+    if (broadcast) {
+      // ip_rcv_finish_core: a datagram routed as RTN_BROADCAST.
+      mib.ipExt('InBcastPkts');
+      mib.ipExt('InBcastOctets', packet.totalLength);
+    }
     if (broadcast || this.#ip.isLocal(net, dst)) {
       this.#localDeliver(net, packet.bytes.subarray(0, packet.totalLength), dev, broadcast, packet.protocol, packet.moreFragments || packet.fragmentOffset !== 0);
       return;
@@ -546,6 +569,8 @@ export class Ipv4Stack {
       outDev = r.dev;
     } catch (err) {
       const code = err instanceof NetError && err.code === 'EHOSTUNREACH' ? 1 : 0;
+      // ip_error: no route at all is InNoRoutes.
+      if (err instanceof NetError && err.code === 'ENETUNREACH') mib.ipExt('InNoRoutes');
       this.icmpSend(net, ICMP_DEST_UNREACH, code, packet, inDev);
       return;
     }

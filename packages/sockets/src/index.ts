@@ -104,6 +104,8 @@ export * from './inet-raw.js';
 export { socketsLayer } from './layer.js';
 export * from './netlink.js';
 export * from './packet.js';
+export * from './sock-list.js';
+export { SOCK_NET, SOMAXCONN, SockNet } from './sock-net.js';
 export {
   SOCKETS,
   RMEM_DEFAULT,
@@ -122,7 +124,9 @@ export {
 export { SOCKET_STAGES, socketsStages } from './stages.js';
 export {
   IPPROTO_UDP,
+  SK_MEMORY_PCPU_RESERVE,
   UDP,
+  UDP_HTABLE_SIZE,
   UDP_MIB,
   UdpNet,
   UdpProtocol,

@@ -32,13 +32,21 @@ export abstract class InetQueueSocket extends Socket {
   local: SockAddrIn = { address: 0, port: 0 };
   /** Remote address once connected (address 0: not connected); the port is unused. */
   remote: SockAddrIn = { address: 0, port: 0 };
-  /** Datagrams dropped because the queue was full. */
+  /** Datagrams dropped because the queue was full (`sk_drops`, `/proc/net`'s `drops`). */
   drops = 0;
   readonly #queue: Datagram[] = [];
   #queued = 0;
   #readable: ((s: this) => void) | undefined;
 
-  /** Bytes charged to the receive buffer. */
+  /**
+   * Whether `connect` gave it a peer: `sk_state` is `TCP_ESTABLISHED` (`/proc/net` shows
+   * `01`), else `TCP_CLOSE` (`07`), as `ip4_datagram_connect` sets it.
+   */
+  get connected(): boolean {
+    return this.remote.address !== 0 || this.remote.port !== 0;
+  }
+
+  /** Bytes charged to the receive buffer (`sk_rmem_alloc`, `/proc/net`'s `rx_queue`). */
   get queuedBytes(): number {
     return this.#queued;
   }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { NetError, defineNetKey, readU32, type Kernel, type Net } from '@netstage/core-net';
+import { NetError, defineKernelKey, defineNetKey, readU32, type Kernel, type Net } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
 import {
   ICMP_ECHO,
@@ -23,6 +23,7 @@ import {
   type Ipv4Stack,
 } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
+import { hash32, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
 import { IPPROTO_UDP, UdpProtocol } from './udp.js';
@@ -48,6 +49,12 @@ export class PingNet {
 
 /** Each namespace's ping sockets (`ping_lookup` matches `sock_net`). */
 export const PING = defineNetKey<PingNet>('ping');
+
+/** Buckets of the ping socket table (`PING_HTABLE_SIZE`, `include/net/ping.h`). */
+export const PING_HTABLE_SIZE = 64;
+
+/** `RAW_HTABLE_LOG` (`include/net/raw.h`): the raw socket table has 2^8 buckets. */
+export const RAW_HTABLE_LOG = 8;
 
 /** One namespace's raw sockets by protocol (`raw_v4_hashinfo`, looked up by net since be185884). */
 export class RawNet {
@@ -141,6 +148,11 @@ export class PingSocket extends InetQueueSocket {
     this.#ping.hash(this);
   }
 
+  /** Two while in the ping table (the table's `sock_hold`), else one. */
+  override get refcount(): number {
+    return this.ident !== 0 ? 2 : 1;
+  }
+
   protected closeProtocol(): void {
     this.#ping.unhash(this);
     this.clearQueue();
@@ -207,6 +219,38 @@ export class PingProtocol {
   hash(sock: PingSocket): void {
     const st = sock.net.state(PING);
     st.byIdent.set(sock.ident, [...(st.byIdent.get(sock.ident) ?? []), sock]);
+    sock._stampHash();
+  }
+
+  /**
+   * The bucket of identifier `ident` in `net` (`ping_hashfn`: `(ident +
+   * net_hash_mix(net)) & 63`), what `/proc/net/icmp` prints as `sl`.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { inetFamily, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * inetFamily(kernel).ping.hashSlot(kernel.initNet, 77) < 64; // true
+   * ```
+   */
+  hashSlot(net: Net, ident: number): number {
+    return (ident + netHashMix(net)) & (PING_HTABLE_SIZE - 1);
+  }
+
+  /**
+   * The bound ping sockets of `net` in the order `/proc/net/icmp` lists them: by bucket,
+   * the one hashed last first in a bucket. Unbound sockets are not listed.
+   *
+   * @remarks
+   * `ping_get_first` / `ping_get_next` (`net/ipv4/ping.c`).
+   */
+  sockets(net: Net): PingSocket[] {
+    const out: PingSocket[] = [];
+    for (const list of net.state(PING).byIdent.values()) for (const s of list) if (s.net === net) out.push(s);
+    return out.sort((a, b) => this.hashSlot(net, a.ident) - this.hashSlot(net, b.ident) || b.hashStamp - a.hashStamp);
   }
 
   /** @internal remove a socket from its namespace's table. */
@@ -316,6 +360,11 @@ export class RawSocket extends InetQueueSocket {
     this.#raw.output(this.net, this.protocol, dst >>> 0, this.local.address, data);
   }
 
+  /** Two: a raw socket is in its table from creation to close (`raw_hash_sk`). */
+  override get refcount(): number {
+    return 2;
+  }
+
   protected closeProtocol(): void {
     this.#raw.unhash(this);
     this.clearQueue();
@@ -339,7 +388,47 @@ export class RawProtocol {
     const sock = new RawSocket(this, net, protocol);
     const st = net.state(RAW);
     st.byProtocol.set(protocol, [...(st.byProtocol.get(protocol) ?? []), sock]);
+    sock._stampHash();
     return sock;
+  }
+
+  /**
+   * The bucket of `protocol` in `net` (`raw_hashfunc`: `hash_32(net_hash_mix(net) ^
+   * protocol, RAW_HTABLE_LOG)`), what `/proc/net/raw` prints as `sl`.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { hash32, inetFamily, netHashMix, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const net = kernel.initNet;
+   * inetFamily(kernel).raw.hashSlot(net, 1) === hash32(netHashMix(net) ^ 1, 8); // true
+   * ```
+   */
+  hashSlot(net: Net, protocol: number): number {
+    return hash32(netHashMix(net) ^ protocol, RAW_HTABLE_LOG);
+  }
+
+  /**
+   * The raw sockets of `net` in the order `/proc/net/raw` lists them: by bucket, the
+   * newest first in a bucket (each is hashed when it is created).
+   *
+   * @remarks
+   * `raw_get_first` / `raw_get_next` (`net/ipv4/raw.c`).
+   */
+  sockets(net: Net): RawSocket[] {
+    const out: RawSocket[] = [];
+    for (const list of net.state(RAW).byProtocol.values()) for (const s of list) if (s.net === net) out.push(s);
+    return out.sort((a, b) => this.hashSlot(net, a.protocol) - this.hashSlot(net, b.protocol) || b.hashStamp - a.hashStamp);
+  }
+
+  /** Raw sockets of `net` (`sock_prot_inuse_get(net, &raw_prot)`, sockstat's `RAW: inuse`). */
+  inUse(net: Net): number {
+    let n = 0;
+    for (const list of net.state(RAW).byProtocol.values()) for (const s of list) if (s.net === net) n++;
+    return n;
   }
 
   /** @internal remove a socket from its namespace's table. */
@@ -449,6 +538,29 @@ export class InetFamily implements SocketFamily {
   }
 }
 
+/** The kernel's AF_INET family. */
+export const INET_FAMILY = defineKernelKey<InetFamily>('inet-family');
+
+/**
+ * The AF_INET family of a kernel booted with the sockets layer: its UDP, ping and raw
+ * protocols, and through them each namespace's socket listings.
+ *
+ * @throws Error when the sockets layer is not registered.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer } from '@netstage/ipv4';
+ * import { inetFamily, socketsLayer } from '@netstage/sockets';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+ * inetFamily(kernel).udp.sockets(kernel.initNet); // []
+ * ```
+ */
+export function inetFamily(kernel: Kernel): InetFamily {
+  return kernel.state(INET_FAMILY);
+}
+
 /**
  * Register AF_INET's per-namespace state (ping identifiers, raw sockets) and make the
  * family; the sockets layer calls it from `register`.
@@ -456,5 +568,7 @@ export class InetFamily implements SocketFamily {
 export function registerInetFamily(kernel: Kernel): InetFamily {
   kernel.registerPernetSubsys({ name: 'ping', key: PING, init: () => new PingNet() });
   kernel.registerPernetSubsys({ name: 'raw', key: RAW, init: () => new RawNet() });
-  return new InetFamily(kernel);
+  const family = new InetFamily(kernel);
+  kernel.setState(INET_FAMILY, family);
+  return family;
 }

@@ -6,8 +6,10 @@
 
 import type { Layer } from '@netstage/core-net';
 import { registerInetFamily } from './inet-raw.js';
-import { NetlinkProtocol } from './netlink.js';
+import { NETLINK_FAMILY, NetlinkKernelSocket, NetlinkProtocol, RTNL_SOCK } from './netlink.js';
 import { PACKET_FAMILY, PacketProtocol } from './packet.js';
+import { SOCK_NET, SockNet } from './sock-net.js';
+import { SOCK_IDS, SOCK_LIST, SockIds, SockList } from './sock-list.js';
 import { SOCKETS, SocketLayer } from './socket.js';
 import { socketsStages } from './stages.js';
 import { UDP, UdpNet } from './udp.js';
@@ -17,11 +19,12 @@ import { UNIX, UNIX_FAMILY, UnixNet, UnixProtocol } from './unix.js';
  * The sockets layer, to pass after devices and ipv4:
  * `Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] })`.
  *
- * It registers the per-namespace UDP state (port table, counters, ephemeral range),
+ * It registers the kernel-wide socket counters (inodes) and each namespace's socket
+ * list; the per-namespace UDP state (port table, counters, ephemeral range),
  * UDP with IPv4 (receive and ICMP-error handlers), and the AF_INET family (UDP, ping
  * and raw sockets, with their per-namespace tables); the
  * per-namespace AF_UNIX state (abstract names) and the AF_UNIX family; and the
- * AF_NETLINK family (`NETLINK_ROUTE`); the AF_PACKET family and its device notifier.
+ * AF_NETLINK family (`NETLINK_ROUTE`) with each namespace's rtnetlink kernel socket; the AF_PACKET family and its device notifier.
  *
  * @example
  * ```ts
@@ -39,13 +42,20 @@ export function socketsLayer(): Layer {
     name: 'sockets',
     stages: socketsStages,
     register(kernel) {
+      const ids = new SockIds();
+      kernel.setState(SOCK_IDS, ids);
+      kernel.registerPernetSubsys({ name: 'sock-list', key: SOCK_LIST, init: () => new SockList() });
       kernel.registerPernetSubsys({ name: 'udp', key: UDP, init: () => new UdpNet() });
       kernel.registerPernetSubsys({ name: 'unix', key: UNIX, init: () => new UnixNet() });
+      kernel.registerPernetSubsys({ name: 'sock-net', key: SOCK_NET, init: () => new SockNet() });
       const layer = new SocketLayer(kernel);
       layer.addFamily(registerInetFamily(kernel));
       const unix = new UnixProtocol(kernel);
       layer.addFamily(unix);
-      layer.addFamily(new NetlinkProtocol(kernel));
+      const netlink = new NetlinkProtocol(kernel);
+      layer.addFamily(netlink);
+      kernel.setState(NETLINK_FAMILY, netlink);
+      kernel.registerPernetSubsys({ name: 'rtnl-sock', key: RTNL_SOCK, init: () => new NetlinkKernelSocket(ids) });
       kernel.setState(UNIX_FAMILY, unix);
       const packet = new PacketProtocol(kernel);
       layer.addFamily(packet);

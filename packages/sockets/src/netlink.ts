@@ -6,7 +6,7 @@
  * @module
  */
 
-import { NetError, NetNsFile, type Kernel, type Net, type Stage, type Task } from '@netstage/core-net';
+import { NetError, NetNsFile, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage, type Task } from '@netstage/core-net';
 import { LinkControl, type LinkAddRequest, type LinkInfo, type LinkSetRequest } from '@netstage/devices';
 import {
   InetControl,
@@ -17,6 +17,7 @@ import {
   type RouteRequest,
   type RouteResult,
 } from '@netstage/ipv4';
+import { SOCK_LIST, type SockIds } from './sock-list.js';
 import { Socket, type SocketFamily, type SocketType } from './socket.js';
 
 /** `NETLINK_ROUTE`: rtnetlink, the only netlink protocol netstage has. */
@@ -24,6 +25,36 @@ export const NETLINK_ROUTE = 0;
 
 /** The stage that gives every namespace its own rtnetlink kernel socket (97c53cac). */
 const RTNL_SOCKET_STAGE = 'rtnl-netns-socket';
+
+/**
+ * A namespace's rtnetlink kernel socket (`net->rtnl`, made by `rtnetlink_net_init`), as
+ * far as `/proc/net/netlink` shows it: bound to port 0, with an inode and an identity
+ * of its own. Kernel sockets are not counted in `sockets: used`.
+ */
+export class NetlinkKernelSocket {
+  /** `NETLINK_ROUTE`. */
+  readonly protocol = NETLINK_ROUTE;
+  /** Port id 0: the kernel. */
+  readonly portid = 0;
+  /** Locked as a user socket is: the socket and its place in the table. */
+  readonly refcount = 2;
+  /** Its inode (`sock_create_kern` allocates one like any socket's). */
+  readonly inode: number;
+  /** Its allocation serial (see `Socket.serial`). */
+  readonly serial: number;
+
+  /** @internal made by the sockets layer's pernet init. */
+  constructor(ids: SockIds) {
+    this.inode = ids.nextInode();
+    this.serial = ids.nextSerial();
+  }
+}
+
+/** Each namespace's rtnetlink kernel socket; only initNet has one while `rtnl-netns-socket` is off. */
+export const RTNL_SOCK = defineNetKey<NetlinkKernelSocket>('rtnl-sock', { stage: RTNL_SOCKET_STAGE });
+
+/** The smallest negative port id `netlink_autobind` falls back to after a collision is below this. */
+const AUTOBIND_ROVER_TOP = -4097;
 
 /**
  * An rtnetlink request, typed instead of encoded: `kind` is the object
@@ -90,11 +121,56 @@ export type NetlinkReply<R extends NetlinkRequest> = R extends { kind: 'link'; o
  */
 export class NetlinkSocket extends Socket {
   readonly #family: NetlinkProtocol;
+  #portid = 0;
 
   /** @internal made by {@link NetlinkProtocol.create}. */
   constructor(family: NetlinkProtocol, net: Net, type: SocketType, protocol: number) {
     super(net, 'netlink', type, protocol);
     this.#family = family;
+  }
+
+  /** Its port id (`nl_pid` as `getsockname` reports it, unsigned); 0 while unbound. */
+  get portid(): number {
+    return this.#portid;
+  }
+
+  /** Two once bound (the port table holds it), else one. */
+  override get refcount(): number {
+    return this.#portid !== 0 ? 2 : 1;
+  }
+
+  /**
+   * `bind(2)` (`netlink_bind`): to port id `portid` in the socket's namespace, or, for 0,
+   * autobind (`netlink_autobind`): the caller's process id if free, else a random
+   * negative id (printed unsigned). Binding again to the same id does nothing.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { NetlinkSocket, socketLayer, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const sh = kernel.initTask;
+   * const fd = socketLayer(kernel).socket(sh, 'netlink', 'raw');
+   * const nl = socketLayer(kernel).fdSocket(sh, fd) as NetlinkSocket;
+   * nl.bind(0, sh);
+   * nl.portid === sh.pid; // true
+   * sh.close(fd);
+   * ```
+   *
+   * @throws NetError EINVAL when bound to another id already; EADDRINUSE when `portid`
+   *   is taken in the socket's namespace.
+   */
+  bind(portid = 0, caller?: Task): void {
+    const want = portid >>> 0;
+    if (this.#portid !== 0) {
+      if (want === 0 || want === this.#portid) return;
+      throw new NetError('EINVAL', { syscall: 'bind' });
+    }
+    if (want !== 0 && this.#family.portTaken(this.net, want)) throw new NetError('EADDRINUSE', { syscall: 'bind' });
+    this.#portid = want !== 0 ? want : this.#family.autobindId(this.net, caller);
+    this._stampHash();
   }
 
   /**
@@ -111,6 +187,8 @@ export class NetlinkSocket extends Socket {
     if (this.closed) throw new NetError('EBADF', { syscall: 'sendmsg' });
     const e = this.takeError();
     if (e !== undefined) throw e;
+    // netlink_sendmsg: an unbound socket is autobound first.
+    if (this.#portid === 0) this.bind(0, caller);
     return this.#family.dispatch(this.net, req, caller) as NetlinkReply<R>;
   }
 
@@ -148,6 +226,50 @@ export class NetlinkProtocol implements SocketFamily {
   constructor(kernel: Kernel) {
     this.#kernel = kernel;
     this.#socket = kernel.manifest.stage(RTNL_SOCKET_STAGE);
+  }
+
+  /**
+   * The rtnetlink kernel socket of `net`; `undefined` in a namespace other than initNet
+   * while `rtnl-netns-socket` is off (patch 12 made one for init_net only).
+   */
+  kernelSocket(net: Net): NetlinkKernelSocket | undefined {
+    if (!net.isInit && !this.#kernel.stages.isOn(this.#socket)) return undefined;
+    return net.hasOwnState(RTNL_SOCK) ? net.state(RTNL_SOCK) : undefined;
+  }
+
+  /**
+   * The bound user netlink sockets of `net`, in the order they were bound. Unbound
+   * sockets are in no table and not listed.
+   *
+   * @remarks
+   * `/proc/net/netlink` walks each protocol's rhashtable (`netlink_walk_start`), whose
+   * order follows a hash seeded at random; netstage's order (kernel socket, then user
+   * sockets as bound) is its own choice.
+   */
+  sockets(net: Net): NetlinkSocket[] {
+    const out: NetlinkSocket[] = [];
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof NetlinkSocket && s.portid !== 0) out.push(s);
+    return out.sort((a, b) => a.hashStamp - b.hashStamp);
+  }
+
+  /** @internal whether `portid` is bound in `net` (`__netlink_lookup`); port 0 is the kernel's. */
+  portTaken(net: Net, portid: number): boolean {
+    if (portid === 0) return this.kernelSocket(net) !== undefined;
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof NetlinkSocket && s.portid === portid) return true;
+    return false;
+  }
+
+  /**
+   * @internal `netlink_autobind`: the caller's process id (`task_tgid_vnr`), else a
+   * random id in [S32_MIN, -4097] from the kernel's seeded PRNG, as unsigned.
+   */
+  autobindId(net: Net, caller: Task | undefined): number {
+    const pid = (caller ?? this.#kernel.initTask).pid;
+    if (!this.portTaken(net, pid)) return pid;
+    for (;;) {
+      const id = (AUTOBIND_ROVER_TOP - this.#kernel.random.nextInt(2 ** 31 + AUTOBIND_ROVER_TOP + 1)) >>> 0;
+      if (!this.portTaken(net, id)) return id;
+    }
   }
 
   /** No stages: netlink socket creation is never refused. */
@@ -234,4 +356,27 @@ export class NetlinkProtocol implements SocketFamily {
     }
     throw new NetError('EOPNOTSUPP', { syscall: 'sendmsg' });
   }
+}
+
+/** The kernel's AF_NETLINK family. */
+export const NETLINK_FAMILY = defineKernelKey<NetlinkProtocol>('netlink-family');
+
+/**
+ * The AF_NETLINK family of a kernel booted with the sockets layer: each namespace's
+ * kernel and bound user sockets.
+ *
+ * @throws Error when the sockets layer is not registered.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer } from '@netstage/ipv4';
+ * import { netlinkProtocol, socketsLayer } from '@netstage/sockets';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+ * netlinkProtocol(kernel).kernelSocket(kernel.initNet)?.portid; // 0
+ * ```
+ */
+export function netlinkProtocol(kernel: Kernel): NetlinkProtocol {
+  return kernel.state(NETLINK_FAMILY);
 }

@@ -20,6 +20,7 @@ import {
   type NetDevice,
   type Netdev,
 } from '@netstage/devices';
+import { SOCK_LIST } from './sock-list.js';
 import { Socket, type SocketFamily, type SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
 import { DATAGRAM_OVERHEAD } from './inet-queue.js';
@@ -87,9 +88,23 @@ export class PacketSocket extends Socket {
     return this.#ifindex;
   }
 
-  /** Bytes charged to the receive buffer. */
+  /** Bytes charged to the receive buffer (`sk_rmem_alloc`, `/proc/net/packet`'s `Rmem`). */
   get queuedBytes(): number {
     return this.#queued;
+  }
+
+  /** Whether its protocol hook is registered (`PACKET_SOCK_RUNNING`, the `R` column). */
+  get running(): boolean {
+    return this.#unhook !== undefined;
+  }
+
+  /**
+   * Two — the socket and its place in the namespace's list (`sk_add_node_tail_rcu`) —
+   * and one more while running (`register_prot_hook` holds it): 3 for a socket with a
+   * protocol, 2 for one created with protocol 0 or whose device went away.
+   */
+  override get refcount(): number {
+    return this.running ? 3 : 2;
   }
 
   /** Frames waiting. */
@@ -288,6 +303,31 @@ export class PacketProtocol implements SocketFamily {
     if (type !== 'raw' && type !== 'dgram') throw new NetError('ESOCKTNOSUPPORT', { syscall: 'socket' });
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 0xffff) throw new NetError('EINVAL', { syscall: 'socket' });
     return new PacketSocket(this, net, type, protocol);
+  }
+
+  /**
+   * The packet sockets of `net` in the order `/proc/net/packet` lists them: oldest
+   * first (`packet_create` appends to `net->packet.sklist`).
+   *
+   * @remarks
+   * `packet_seq_start` walks `net->packet.sklist` (`net/packet/af_packet.c`).
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { packetProtocol, socketLayer, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const fd = socketLayer(kernel).socket(kernel.initTask, 'packet', 'raw', 3);
+   * packetProtocol(kernel).sockets(kernel.initNet)[0]?.refcount; // 3
+   * kernel.initTask.close(fd);
+   * ```
+   */
+  sockets(net: Net): PacketSocket[] {
+    const out: PacketSocket[] = [];
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof PacketSocket) out.push(s);
+    return out;
   }
 
   /** How many sockets are bound to `dev`. */

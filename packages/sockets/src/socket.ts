@@ -6,6 +6,7 @@
  */
 
 import { NetError, OpenFile, defineKernelKey, type Kernel, type Net, type Stage, type Task } from '@netstage/core-net';
+import { SOCK_IDS, SOCK_LIST } from './sock-list.js';
 import { SOCKET_STAGES } from './stages.js';
 
 /** Address families netstage knows (`AF_*`). */
@@ -63,7 +64,19 @@ export abstract class Socket extends OpenFile {
   reuseAddr = false;
   /** `SO_REUSEPORT`. */
   reusePort = false;
+  /**
+   * A kernel-wide serial number fixed at allocation, unique for the kernel's life: what
+   * stands in for the `struct sock` address (`/proc/net` files print a stand-in pointer
+   * derived from it).
+   */
+  readonly serial: number;
+  #inode: number;
+  #hashStamp = 0;
 
+  /**
+   * @param embryo - a connection made by `connect` for a listener (`unix_stream_connect`'s
+   *   `newsk`): it has no `struct socket` yet, so no inode, until `accept` grafts one.
+   */
   protected constructor(
     net: Net,
     /** The family. */
@@ -72,15 +85,66 @@ export abstract class Socket extends OpenFile {
     readonly type: SocketType,
     /** The protocol number. */
     readonly protocol: number,
+    embryo = false,
   ) {
     super();
     net.get();
     this.net = net;
+    const ids = net.kernel.state(SOCK_IDS);
+    this.serial = ids.nextSerial();
+    this.#inode = embryo ? 0 : ids.nextInode();
+    net.state(SOCK_LIST)._add(this);
+  }
+
+  /**
+   * The inode number of the socket's file (`sock_i_ino`), from one kernel-wide counter
+   * (see `SOCK_INODE_FIRST`); 0 for a connection not yet accepted.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { socketLayer, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const layer = socketLayer(kernel);
+   * const a = layer.fdSocket(kernel.initTask, layer.socket(kernel.initTask, 'inet', 'dgram'));
+   * const b = layer.fdSocket(kernel.initTask, layer.socket(kernel.initTask, 'inet', 'dgram'));
+   * b.inode - a.inode; // 1
+   * ```
+   */
+  get inode(): number {
+    return this.#inode;
+  }
+
+  /**
+   * The socket's reference count as Linux would show it (`sk_refcnt`): one for the
+   * socket itself here; each family adds what its tables and peers hold (a hash chain
+   * holds one, `sk_add_node` → `sock_hold`).
+   */
+  get refcount(): number {
+    return 1;
+  }
+
+  /** When the socket last entered a hash chain (`SockIds.nextStamp`); 0: never. */
+  get hashStamp(): number {
+    return this.#hashStamp;
+  }
+
+  /** @internal the protocol: the socket entered a hash chain now (chains add at the head). */
+  _stampHash(): void {
+    this.#hashStamp = this.net.kernel.state(SOCK_IDS).nextStamp();
+  }
+
+  /** `sock_graft` on accept: the connection gets its file, and with it an inode. */
+  protected graft(): void {
+    if (this.#inode === 0) this.#inode = this.net.kernel.state(SOCK_IDS).nextInode();
   }
 
   /** Called once when the last descriptor closes: protocol teardown, then the namespace reference goes. */
   protected release(): void {
     this.closeProtocol();
+    this.net.state(SOCK_LIST)._remove(this);
     this.net.put();
   }
 

@@ -9,6 +9,7 @@ import { NetError, defineNetKey, readU32, type Kernel, type Net, type Stage } fr
 import type { NetDevice } from '@netstage/devices';
 import { ipv4, ipv4Stack, type Ipv4, type Ipv4Stack } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
+import { SOCK_LIST, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
 import { UDP_HEADER_LENGTH, UdpDatagram, emitUdp, isUdpError } from './wire/udp.js';
@@ -31,6 +32,22 @@ export const UDP_MIB = [
 
 /** A `Udp:` field. */
 export type UdpMibField = (typeof UDP_MIB)[number];
+
+/**
+ * Buckets of the UDP port hash table (`udp_table.hash`), a power of two.
+ *
+ * @remarks
+ * `udp_table_init()` (`net/ipv4/udp.c`) sizes the table from memory at boot (`uhash_entries`
+ * overrides it); the machine the reference transcripts come from logs `UDP hash table
+ * entries: 16384`. Namespaces share it (`udp_child_hash_entries` 0, the default).
+ */
+export const UDP_HTABLE_SIZE = 16_384;
+
+/**
+ * `SK_MEMORY_PCPU_RESERVE` in pages: what one CPU's forward-allocation cache holds back
+ * before a protocol's `memory_allocated` (sockstat's `mem`) moves.
+ */
+export const SK_MEMORY_PCPU_RESERVE = 256;
 
 
 
@@ -145,6 +162,11 @@ export class UdpSocket extends InetQueueSocket {
     }
     const src = this.local.address !== 0 ? this.local.address : r.src;
     this.#udp.output(this.net, src, this.local.port, dst, data);
+  }
+
+  /** Two while in the port table (the table's `sock_hold`), else one. */
+  override get refcount(): number {
+    return this.local.port !== 0 ? 2 : 1;
   }
 
   protected closeProtocol(): void {
@@ -262,6 +284,68 @@ export class UdpProtocol implements SocketFamily {
     const st = this.state(sock.net);
     const list = st.byPort.get(sock.local.port) ?? [];
     st.byPort.set(sock.local.port, [...list, sock]);
+    sock._stampHash();
+  }
+
+  /**
+   * The bucket of `port` in `net` (`udp_hashfn`: `(port + net_hash_mix(net)) & mask`),
+   * what `/proc/net/udp` prints as `sl`.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { UDP_HTABLE_SIZE, inetFamily, netHashMix, socketsLayer } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const net = kernel.initNet;
+   * inetFamily(kernel).udp.hashSlot(net, 4000) === ((4000 + netHashMix(net)) & (UDP_HTABLE_SIZE - 1)); // true
+   * ```
+   */
+  hashSlot(net: Net, port: number): number {
+    return (port + netHashMix(net)) & (UDP_HTABLE_SIZE - 1);
+  }
+
+  /**
+   * The UDP sockets of `net` in the order `/proc/net/udp` lists them: bucket by bucket
+   * ({@link UdpProtocol.hashSlot}), and in a bucket the one hashed last first (a chain
+   * adds at its head). Unbound sockets are in no bucket and not listed.
+   *
+   * @remarks
+   * `udp_get_first` / `udp_get_next` (`net/ipv4/udp.c`) walk `udptable->hash`, skipping
+   * other namespaces' sockets.
+   */
+  sockets(net: Net): UdpSocket[] {
+    const out: UdpSocket[] = [];
+    for (const list of this.state(net).byPort.values()) for (const s of list) if (s.net === net) out.push(s);
+    return out.sort((a, b) => this.hashSlot(net, a.local.port) - this.hashSlot(net, b.local.port) || b.hashStamp - a.hashStamp);
+  }
+
+  /** UDP sockets of `net` in the port table (`sock_prot_inuse_get(net, &udp_prot)`, sockstat's `UDP: inuse`). */
+  inUse(net: Net): number {
+    let n = 0;
+    for (const list of this.state(net).byPort.values()) for (const s of list) if (s.net === net) n++;
+    return n;
+  }
+
+  /**
+   * Pages UDP receive queues hold kernel-wide, as sockstat's `UDP: mem` shows them
+   * (`proto_memory_allocated(&udp_prot)`).
+   *
+   * @remarks
+   * Each socket's charge is rounded up to pages (`sk_mem_pages`). Linux moves the global
+   * figure in batches of a CPU's reserve (`sk_memory_allocated_add`,
+   * {@link SK_MEMORY_PCPU_RESERVE}): below it nothing shows, which is what a lightly
+   * loaded machine prints (0). netstage models one CPU: 0 below the reserve, the total
+   * from there on.
+   */
+  memoryPages(): number {
+    let pages = 0;
+    for (const net of this.#kernel.nets()) {
+      if (!net.hasOwnState(SOCK_LIST)) continue;
+      for (const s of net.state(SOCK_LIST).list()) if (s instanceof UdpSocket) pages += Math.ceil(s.queuedBytes / 4096);
+    }
+    return pages < SK_MEMORY_PCPU_RESERVE ? 0 : pages;
   }
 
   /** @internal remove a socket from its namespace's table. */

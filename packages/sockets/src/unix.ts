@@ -7,6 +7,7 @@
  */
 
 import { NetError, defineKernelKey, defineNetKey, type Kernel, type Net } from '@netstage/core-net';
+import { SOCK_LIST } from './sock-list.js';
 import { Socket, type SocketFamily, type SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
 
@@ -70,6 +71,25 @@ export function formatUnixAddress(addr: SockAddrUn): string {
   return addr.kind === 'abstract' ? `@${addr.name}` : addr.path;
 }
 
+/** `UNIX_HASH_MOD`: each half of a namespace's AF_UNIX table has 256 buckets. */
+export const UNIX_HASH_MOD = 255;
+
+/** `SOCK_STREAM` / `SOCK_DGRAM`: `sk_type` as `/proc/net/unix` prints it. */
+export function unixSockType(sock: UnixSocket): number {
+  return sock.type === 'stream' ? 1 : 2;
+}
+
+/** The UTF-8 bytes of `s`. */
+function* utf8Bytes(s: string): Generator<number> {
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x80) yield c;
+    else if (c < 0x800) yield* [0xc0 | (c >> 6), 0x80 | (c & 0x3f)];
+    else if (c < 0x10000) yield* [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)];
+    else yield* [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)];
+  }
+}
+
 /** Length of `s` in UTF-8 bytes. */
 function utf8Length(s: string): number {
   let n = 0;
@@ -93,11 +113,35 @@ export abstract class UnixSocket extends Socket {
   local: SockAddrUn | undefined;
   /** @internal the protocol that made it. */
   protected readonly unix: UnixProtocol;
+  /** How many sockets have this one as their peer (each holds a reference). */
+  #peerRefs = 0;
 
   /** @internal made by the AF_UNIX family. */
-  protected constructor(unix: UnixProtocol, net: Net, type: 'stream' | 'dgram') {
-    super(net, 'unix', type, 0);
+  protected constructor(unix: UnixProtocol, net: Net, type: 'stream' | 'dgram', embryo = false) {
+    super(net, 'unix', type, 0, embryo);
     this.unix = unix;
+    this._stampHash();
+  }
+
+  /**
+   * Two — the socket and its place in the namespace's table (`sk_add_node` holds it) —
+   * plus one for every socket whose peer it is (`unix_peer` holds a reference): 2 for a
+   * listener or an unconnected socket, 3 for each end of a stream connection.
+   */
+  override get refcount(): number {
+    return 2 + this.#peerRefs;
+  }
+
+  /**
+   * Whether `sk_state` is `TCP_ESTABLISHED`: a connected stream socket; a datagram
+   * socket that connected, or that another connected to (`unix_dgram_connect` sets
+   * both).
+   */
+  abstract get established(): boolean;
+
+  /** Count a peer reference taken (`by` 1) or dropped (-1) on `other`. */
+  protected holdPeer(other: UnixSocket | undefined, by: 1 | -1): void {
+    if (other !== undefined) other.#peerRefs += by;
   }
 
   /**
@@ -140,9 +184,14 @@ export class UnixStreamSocket extends UnixSocket {
   /** Made by `connect` and still waiting in a listener's queue. */
   #embryo = false;
 
-  /** @internal made by the AF_UNIX family and by `connect`. */
-  constructor(unix: UnixProtocol, net: Net) {
-    super(unix, net, 'stream');
+  /** @internal made by the AF_UNIX family and (an embryo, no inode yet) by `connect`. */
+  constructor(unix: UnixProtocol, net: Net, embryo = false) {
+    super(unix, net, 'stream', embryo);
+  }
+
+  /** Connected (accepted or not). */
+  get established(): boolean {
+    return this.state === 'connected';
   }
 
   /** The peer's name (`getpeername`); `undefined` when unconnected or the peer is unnamed. */
@@ -191,12 +240,14 @@ export class UnixStreamSocket extends UnixSocket {
     if (this.state === 'connected') throw new NetError('EISCONN', { syscall: 'connect' });
     if (this.state !== 'unconnected') throw new NetError('EINVAL', { syscall: 'connect' });
     // The server end lives in the connecting socket's namespace (unix_create1(sock_net(sk))).
-    const server = new UnixStreamSocket(this.unix, this.net);
+    const server = new UnixStreamSocket(this.unix, this.net, true);
     server.local = other.local;
     server.state = 'connected';
     server.#embryo = true;
     server.#peer = this;
+    this.holdPeer(this, 1);
     this.#peer = server;
+    this.holdPeer(server, 1);
     this.state = 'connected';
     other.#pending.push(server);
   }
@@ -212,6 +263,7 @@ export class UnixStreamSocket extends UnixSocket {
     const s = this.#pending.shift();
     if (s === undefined) throw new NetError('EAGAIN', { syscall: 'accept' });
     s.#embryo = false;
+    s.graft();
     return s;
   }
 
@@ -267,6 +319,7 @@ export class UnixStreamSocket extends UnixSocket {
   protected override closeProtocol(): void {
     super.closeProtocol();
     const peer = this.#peer;
+    this.holdPeer(peer, -1);
     if (peer !== undefined && !peer.closed) peer.#peerGone(this.#queue.length > 0 || this.#embryo);
     this.#queue.length = 0;
     // Connections never accepted are released with the listener.
@@ -282,10 +335,16 @@ export class UnixDgramSocket extends UnixSocket {
   /** The default destination set by `connect`. */
   #peer: UnixDgramSocket | undefined;
   readonly #queue: UnixDatagram[] = [];
+  #established = false;
 
   /** @internal made by the AF_UNIX family. */
   constructor(unix: UnixProtocol, net: Net) {
     super(unix, net, 'dgram');
+  }
+
+  /** It connected, or another socket connected to it. */
+  get established(): boolean {
+    return this.#established;
   }
 
   /** The connected peer's name (`getpeername`); `undefined` when unconnected or the peer is unnamed. */
@@ -311,7 +370,13 @@ export class UnixDgramSocket extends UnixSocket {
     const other = this.unix.find(this.net, addr, 'dgram', 'connect');
     if (!(other instanceof UnixDgramSocket)) throw new NetError('ECONNREFUSED', { syscall: 'connect' });
     if (other.#peer !== undefined && other.#peer !== this) throw new NetError('EPERM', { syscall: 'connect' });
+    if (this.#peer !== other) {
+      this.holdPeer(this.#peer, -1);
+      this.holdPeer(other, 1);
+    }
     this.#peer = other;
+    this.#established = true;
+    other.#established = true;
   }
 
   /**
@@ -336,7 +401,9 @@ export class UnixDgramSocket extends UnixSocket {
       if (peer === undefined) throw new NetError('ENOTCONN', { syscall: 'sendto' });
       if (peer.closed) {
         // unix_dgram_disconnected: forget the peer, drop what it had sent us.
+        this.holdPeer(peer, -1);
         this.#peer = undefined;
+        this.#established = false;
         this.#queue.length = 0;
         throw new NetError('ECONNREFUSED', { syscall: 'sendto' });
       }
@@ -363,6 +430,7 @@ export class UnixDgramSocket extends UnixSocket {
 
   protected override closeProtocol(): void {
     super.closeProtocol();
+    this.holdPeer(this.#peer, -1);
     this.#peer = undefined;
     this.#queue.length = 0;
   }
@@ -411,6 +479,69 @@ export class UnixProtocol implements SocketFamily {
     return net.state(UNIX);
   }
 
+  /**
+   * The bucket of a socket's namespace's AF_UNIX table (`net->unx.table`) it sits in:
+   * an abstract name hashes to 256..511 (`unix_abstract_hash`: the Internet checksum of
+   * the `sockaddr_un`, folded, `^ type`); an unbound or pathname socket to 0..255.
+   *
+   * @remarks
+   * `net/unix/af_unix.c`. Linux puts an unbound socket in the bucket of its `struct
+   * sock` address (`unix_unbound_hash`) and a pathname socket in that of its file's
+   * inode (`unix_bsd_hash`), both different every run; netstage has neither address nor
+   * file inode and hashes the socket's serial the same way instead — so where unnamed and
+   * pathname sockets fall among each other is netstage's choice, while abstract names
+   * fall exactly where Linux puts them.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4Layer } from '@netstage/ipv4';
+   * import { socketLayer, socketsLayer, unixProtocol, type UnixStreamSocket } from '@netstage/sockets';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+   * const sockets = socketLayer(kernel);
+   * const fd = sockets.socket(kernel.initTask, 'unix', 'stream');
+   * const s = sockets.fdSocket(kernel.initTask, fd) as UnixStreamSocket;
+   * s.bind({ kind: 'abstract', name: 'nst-demo' });
+   * unixProtocol(kernel).hashSlot(s); // 451
+   * kernel.initTask.close(fd);
+   * ```
+   */
+  hashSlot(sock: UnixSocket): number {
+    const type = unixSockType(sock);
+    const addr = sock.local;
+    if (addr?.kind === 'abstract') {
+      // csum_partial over sun_family (AF_UNIX, little-endian), the NUL, the name.
+      let sum = 1;
+      let i = 0;
+      for (const b of utf8Bytes(addr.name)) sum += (i++ & 1) === 0 ? b << 8 : b;
+      while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+      let hash = ~sum & 0xffff;
+      hash ^= hash >>> 8;
+      hash ^= type;
+      return UNIX_HASH_MOD + 1 + (hash & UNIX_HASH_MOD);
+    }
+    let h = Math.imul(sock.serial, 0x9e3779b9) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+    h = (h ^ (h >>> 8)) >>> 0;
+    return (h ^ type) & UNIX_HASH_MOD;
+  }
+
+  /**
+   * The AF_UNIX sockets of `net` in the order `/proc/net/unix` lists them: bucket by
+   * bucket ({@link UnixProtocol.hashSlot}), in a bucket the one that entered it last
+   * (created, or bound) first. Connections not accepted yet are listed too.
+   *
+   * @remarks
+   * `unix_from_bucket` / `unix_get_next` walk `net->unx.table.buckets` (per namespace
+   * since v6.0).
+   */
+  sockets(net: Net): UnixSocket[] {
+    const out: UnixSocket[] = [];
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof UnixSocket) out.push(s);
+    return out.sort((a, b) => this.hashSlot(a) - this.hashSlot(b) || b.hashStamp - a.hashStamp);
+  }
+
   /** Whether a file exists at `path` (a bound socket's, live or closed). */
   pathExists(path: string): boolean {
     return this.#paths.has(path);
@@ -443,6 +574,7 @@ export class UnixProtocol implements SocketFamily {
         if (!table.has(`${type}:${name}`)) {
           table.set(`${type}:${name}`, sock);
           sock.local = { kind: 'abstract', name };
+          sock._stampHash();
           return;
         }
       }
@@ -459,6 +591,7 @@ export class UnixProtocol implements SocketFamily {
       this.#paths.set(addr.path, { sock });
     }
     sock.local = addr;
+    sock._stampHash();
   }
 
   /** @internal on close: an abstract name goes; a path's file stays, without its socket. */

@@ -219,8 +219,8 @@ class Setns extends Step {
     const { mt, fd } = pickFd(model, this.t, this.f);
     const file = mt.fds[fd] as ModelFile;
     const target = file.ns;
-    // A socket is not a namespace file: EINVAL, as setns(2) on any other file.
-    const want: Outcome = file.sock === undefined && (target === 0 || model.stages.task) ? OK : { ok: false, code: 'EINVAL' };
+    // A socket or a /proc file is not a namespace file: EINVAL, as setns(2) on any other file.
+    const want: Outcome = file.sock === undefined && file.proc === undefined && (target === 0 || model.stages.task) ? OK : { ok: false, code: 'EINVAL' };
     expectOutcome('setns', want, () => real.task(mt.pid).setns(fd));
     if (want.ok) mt.ns = target;
   }

@@ -21,6 +21,8 @@ export interface ModelFile {
   fds: number;
   /** Set for a socket: the socket's state. */
   readonly sock?: ModelSock;
+  /** Set for an open `/proc` file (it pins its namespace, and is not a namespace file). */
+  readonly proc?: true;
 }
 
 /** A UDP socket as the model sees it; it lives while its file has descriptors. */
@@ -52,6 +54,8 @@ export interface ModelNs {
   value: number;
   /** Blackhole routes in the main table, as `a.b.c.d/len`. */
   blackholes: Set<string>;
+  /** The `/proc/sys/net` values the harness writes, by key (`core/somaxconn`); defaults until written. */
+  sysctls: Map<string, number>;
 }
 
 /** A permanent neighbour entry the harness added. */
@@ -94,6 +98,8 @@ export interface ModelStages {
   readonly sockets: boolean;
   /** `udp-lookup-per-ns`: each namespace has its own UDP port table. */
   readonly udpLookup: boolean;
+  /** Every stage that is on, by id (procfs files and sysctls are predicted from these). */
+  readonly on: ReadonlySet<string>;
 }
 
 /** Read the model's stage flags off a selection. */
@@ -117,13 +123,14 @@ export function modelStages(selection: StageSelection): ModelStages {
     neigh: on.has('neigh-per-ns'),
     sockets: [SOCKET_STAGES.sockTag, SOCKET_STAGES.createSafe, SOCKET_STAGES.udpLookup, SOCKET_STAGES.inetCreate, SOCKET_STAGES.netnsOk].every((id) => on.has(id)),
     udpLookup: on.has(SOCKET_STAGES.udpLookup),
+    on,
   };
 }
 
 /** The reference model. */
 export class Model {
   readonly tasks: ModelTask[];
-  readonly nss: ModelNs[] = [{ id: 0, alive: true, value: 0, blackholes: new Set() }];
+  readonly nss: ModelNs[] = [{ id: 0, alive: true, value: 0, blackholes: new Set(), sysctls: new Map() }];
   /** name → namespace, in creation order. */
   readonly names = new Map<string, number>();
   /** Every device ever made, alive or not. */
@@ -239,7 +246,7 @@ export class Model {
   /** A new namespace, with its lo when `loopback-per-ns` is on. */
   newNs(): number {
     const id = this.nss.length;
-    this.nss.push({ id, alive: true, value: 0, blackholes: new Set() });
+    this.nss.push({ id, alive: true, value: 0, blackholes: new Set(), sysctls: new Map() });
     if (this.stages.loopback) this.addDev('loopback', id, 'lo');
     return id;
   }

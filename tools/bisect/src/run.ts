@@ -9,12 +9,14 @@ import fc from 'fast-check';
 import { Kernel, stagePrefixes, type Layer, type StageSelection } from '@netstage/core-net';
 import { devicesLayer, netdev } from '@netstage/devices';
 import { ipv4Layer, ipv4Stack, ipv4ToString } from '@netstage/ipv4';
+import { procfsLayer } from '@netstage/procfs';
 import { socketsLayer } from '@netstage/sockets';
 import { commandArbitraries } from './commands.js';
 import { HARNESS_ETHERTYPE, deviceCommandArbitraries } from './device-commands.js';
 import { ipv4CommandArbitraries } from './ipv4-commands.js';
 import { Model, Real, checkInvariants, checkTornDown, modelStages } from './model.js';
 import { probeLayer } from './probe-layer.js';
+import { procfsCommandArbitraries } from './procfs-commands.js';
 import { socketCommandArbitraries } from './socket-commands.js';
 
 /** Options of {@link bisect}. */
@@ -29,8 +31,8 @@ export interface BisectOptions {
   readonly removeGates?: readonly string[];
 }
 
-/** The layers the harness boots: core-net's, devices, ipv4, sockets, and the probe stand-in. */
-export const harnessLayers: readonly Layer[] = [devicesLayer(), ipv4Layer(), socketsLayer(), probeLayer];
+/** The layers the harness boots: core-net's, devices, ipv4, sockets, procfs, and the probe stand-in. */
+export const harnessLayers: readonly Layer[] = [devicesLayer(), ipv4Layer(), socketsLayer(), procfsLayer(), probeLayer];
 
 /**
  * The selections the harness walks: every prefix of the series, from none to all — the
@@ -61,7 +63,7 @@ export function harnessSelections(): StageSelection[] {
 export function bisect(selection: StageSelection, options: BisectOptions): void {
   const stages = modelStages(selection);
   const property = fc.property(
-    fc.commands([...commandArbitraries(), ...deviceCommandArbitraries(), ...ipv4CommandArbitraries(), ...socketCommandArbitraries()], { maxCommands: options.maxCommands ?? 60, size: 'max' }),
+    fc.commands([...commandArbitraries(), ...deviceCommandArbitraries(), ...ipv4CommandArbitraries(), ...socketCommandArbitraries(), ...procfsCommandArbitraries()], { maxCommands: options.maxCommands ?? 60, size: 'max' }),
     (cmds) => {
       const kernel = Kernel.boot({
         stages: selection,

@@ -6,7 +6,7 @@ import { repoRoot } from '../src/scratch-workspace.js';
 
 // Every @example in the packages' TSDoc is real code: each is written to a module and
 // imported, against the built packages, as a reader who pastes it would run it.
-const packages = ['core-net', 'devices', 'ipv4', 'sockets', 'cli'];
+const packages = ['core-net', 'devices', 'ipv4', 'sockets', 'procfs', 'cli'];
 const examples = packages.flatMap((p) => sourceFiles(join(repoRoot, 'packages', p, 'src')).flatMap(examplesIn));
 const dir = join(repoRoot, 'tools', 'repo-checks', 'test-results', 'examples');
 mkdirSync(dir, { recursive: true });

@@ -34,6 +34,7 @@ describe('layering lint (core-net <- devices <- ipv4 <- sockets <- procfs <- cli
     expect(tagOf('packages/devices')).toEqual(['layer:devices']);
     expect(tagOf('packages/ipv4')).toEqual(['layer:ipv4']);
     expect(tagOf('packages/sockets')).toEqual(['layer:sockets']);
+    expect(tagOf('packages/procfs')).toEqual(['layer:procfs']);
     expect(tagOf('packages/cli')).toEqual(['layer:cli']);
   });
 });
