@@ -586,12 +586,20 @@ export class Ipv4 {
   }
 
   /**
-   * Write `ip_forward` (`devinet_sysctl_forward` for `conf/all/forwarding`): every
-   * `conf` of the namespace — all, default and each device — takes the value.
+   * Write `ip_forward`, which is `conf/all/forwarding`, as `devinet_sysctl_forward`
+   * does: store the value, and only when it changed spread it to `conf/default` and every
+   * device's `conf` (`inet_forward_change`). Any int is stored as written; the routing
+   * code only asks whether it is non-zero.
+   *
+   * @remarks
+   * `net/ipv4/devinet.c`. Writing `conf/default/forwarding` or `conf/DEV/forwarding`
+   * changes only that one (procfs writes those fields directly).
    */
-  setIpForward(net: Net, value: 0 | 1): void {
+  setIpForward(net: Net, value: number): void {
     const s = net.state(IPV4_SYSCTLS);
+    const old = s.all.forwarding;
     s.all.forwarding = value;
+    if (value === old) return;
     s.default.forwarding = value;
     for (const inDev of net.state(INET).values()) inDev.conf.forwarding = value;
   }

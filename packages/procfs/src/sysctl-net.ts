@@ -19,7 +19,7 @@
  */
 
 import { NetError, type Net } from '@netstage/core-net';
-import { INET, IPV4_SYSCTLS, type DevConf, type InDevice } from '@netstage/ipv4';
+import { INET, IPV4_SYSCTLS, ipv4, type DevConf, type InDevice } from '@netstage/ipv4';
 import { SOCK_NET, UDP, UNIX } from '@netstage/sockets';
 import type { ProcContext, SysctlDef, SysctlDirDef } from './vfs.js';
 
@@ -188,19 +188,16 @@ function devConf(net: Net, name: string): DevConf {
 }
 
 /**
- * `devinet_sysctl_forward`: store the value; only when it changed, `conf/all` (and
- * `ip_forward`, the same int) takes `conf/default` and every device with it
- * (`inet_forward_change`). `conf/default` and `conf/<dev>` change only themselves.
+ * `devinet_sysctl_forward`: `conf/all` (and `ip_forward`, the same int) goes through
+ * ipv4's `setIpForward`, which spreads a changed value to `conf/default` and every
+ * device; `conf/default` and `conf/<dev>` change only themselves.
  */
 function writeForwarding(ctx: ProcContext, name: string, text: string): void {
   const v = one(text, intConv());
   if (v === undefined) return;
   const conf = devConf(ctx.net, name);
-  const old = conf.forwarding;
-  conf.forwarding = v;
-  if (name !== 'all' || v === old) return;
-  ctx.net.state(IPV4_SYSCTLS).default.forwarding = v;
-  for (const inDev of inDevices(ctx.net)) inDev.conf.forwarding = v;
+  if (name === 'all') ipv4(ctx.kernel).setIpForward(ctx.net, v);
+  else conf.forwarding = v;
 }
 
 /**

@@ -71,6 +71,32 @@ function devNames(text: string): string[] {
     .map((l) => l.split(':')[0]?.trim() ?? '');
 }
 
+/** `/proc/net/route` rows without a device (`*`): blackholes, as `a.b.c.d/len`. */
+function deviceLessRoutes(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.split('\t');
+    if (f[0] !== '*') continue;
+    const le = (h: string): number[] => [6, 4, 2, 0].map((i) => parseInt(h.slice(i, i + 2), 16));
+    const dst = le(f[1] ?? '').join('.');
+    const len = le(f[7] ?? '').reduce((n, b) => n + (b.toString(2).match(/1/g)?.length ?? 0), 0);
+    out.push(`${dst}/${len}`);
+  }
+  return out;
+}
+
+/** `/proc/net/arp` rows as `device:address`. */
+function arpRows(text: string): string[] {
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return `${f[5] ?? ''}:${f[0] ?? ''}`;
+    });
+}
+
 function sameSet(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
   const x = [...a].map(String).sort();
   const y = [...b].map(String).sort();
@@ -80,7 +106,8 @@ function sameSet(a: readonly (string | number)[], b: readonly (string | number)[
 /**
  * `cat /proc/net/FILE` as an actor: ENOENT while the file's stages are off for its
  * namespace; otherwise rows of that namespace only — `dev` lists exactly its devices,
- * `udp` exactly its sockets bound on harness ports.
+ * `udp` exactly its sockets bound on harness ports, `route` exactly its blackholes (the
+ * rows without a device), `arp` exactly its neighbour entries.
  */
 class ProcRead extends Step {
   constructor(readonly t: number, readonly file: string) {
@@ -111,6 +138,18 @@ class ProcRead extends Step {
       const modelPorts = model.openSocks().filter((s) => s.ns === mt.ns && s.port !== undefined).map((s) => s.port as number);
       if (!sameSet(harness, modelPorts)) {
         throw new Error(`isolation: /proc/net/udp of namespace ${mt.ns} shows ports [${harness.join(',')}], model [${modelPorts.join(',')}]`);
+      }
+    }
+    if (this.file === 'route') {
+      const want = [...(model.nss[mt.ns]?.blackholes ?? [])];
+      if (!sameSet(deviceLessRoutes(text), want)) {
+        throw new Error(`isolation: /proc/net/route of namespace ${mt.ns} has blackholes [${deviceLessRoutes(text).join(',')}], model [${want.join(',')}]`);
+      }
+    }
+    if (this.file === 'arp') {
+      const want = model.neighs.filter((n) => n.dev.ns === mt.ns).map((n) => `${n.dev.name}:10.66.0.${n.k}`);
+      if (!sameSet(arpRows(text), want)) {
+        throw new Error(`isolation: /proc/net/arp of namespace ${mt.ns} lists [${arpRows(text).join(',')}], model [${want.join(',')}]`);
       }
     }
   }
@@ -181,7 +220,7 @@ export function procfsCommandArbitraries(): fc.Arbitrary<Cmd>[] {
   const key = fc.constantFrom(...Object.keys(SYSCTLS));
   return [
     fc.tuple(t, file).map(([x, f]) => new ProcRead(x, f)),
-    fc.tuple(t, fc.constantFrom('dev', 'udp')).map(([x, f]) => new ProcRead(x, f)),
+    fc.tuple(t, fc.constantFrom('dev', 'udp', 'route', 'arp')).map(([x, f]) => new ProcRead(x, f)),
     fc.tuple(t, file).map(([x, f]) => new ProcHold(x, f)),
     fc.tuple(t, key).map(([x, k]) => new SysctlRead(x, k)),
     fc.tuple(t, key, fc.integer({ min: 11, max: 999 })).map(([x, k, v]) => new SysctlWrite(x, k, v)),
