@@ -38,6 +38,27 @@ describe('/proc lookups', () => {
     w.end();
   });
 
+  it('transcript 4.J: /proc/net/dev and ip_forward opened in rsch-x still show rsch-x from rsch-y', () => {
+    const w = world();
+    const x = w.ns('rsch-x');
+    w.ns('rsch-y');
+    w.links.add(x.sh, { kind: 'veth', name: 'onlyinx', peer: { name: 'peerx' } });
+    w.fs.writeFile(x.sh, '/proc/sys/net/ipv4/ip_forward', '1\n');
+    const f = w.fs.open(x.sh, '/proc/net/dev');
+    const g = w.fs.open(x.sh, '/proc/sys/net/ipv4/ip_forward');
+    const yfd = w.kernel.netns.open('rsch-y', x.sh);
+    x.sh.setns(yfd);
+    x.sh.close(yfd);
+    const names = (text: string): string[] => text.split('\n').slice(2, -1).map((l) => (l.split(':')[0] ?? '').trim());
+    expect(names(w.fs.read(x.sh, f))).toEqual(['lo', 'peerx', 'onlyinx']);
+    expect(names(w.cat(x.sh, '/proc/net/dev'))).toEqual(['lo']);
+    expect(w.fs.read(x.sh, g)).toBe('1\n');
+    expect(w.cat(x.sh, '/proc/sys/net/ipv4/ip_forward')).toBe('0\n');
+    x.sh.close(f);
+    x.sh.close(g);
+    w.end();
+  });
+
   it('an open /proc/net file holds its namespace alive until it is closed', () => {
     const w = world();
     const { sh } = w.ns('nst-a');
