@@ -33,3 +33,23 @@ export { netstageLayers } from './layers.js';
 export { netstageUsage, runNetstage } from './main.js';
 export { UsageError, parseOptions, type ParsedOptions } from './options.js';
 export { formatColumns } from './table.js';
+export { ipCommand } from './commands/ip/index.js';
+export type { IpObjectCommand, IpOptions } from './commands/ip/options.js';
+export { ncCommand } from './commands/nc.js';
+export { pingCommand } from './commands/ping.js';
+export { ssCommand } from './commands/ss.js';
+export { coreCommands } from './shell/builtins.js';
+export {
+  Pipe,
+  emptyInput,
+  finished,
+  readAll,
+  sleep,
+  type Command,
+  type Proc,
+  type ProcContext,
+  type Wait,
+} from './shell/process.js';
+export { Deadlock, Scheduler, type Job } from './shell/scheduler.js';
+export { runArgv, spawnCommand, type CommandResult, type CommandTable, type Stdio } from './shell/spawn.js';
+export { netstageCommands } from './shell/table.js';

@@ -159,6 +159,22 @@ export class VirtualClock {
   }
 
   /**
+   * When the earliest pending timer fires (virtual ms), or `undefined` when none is
+   * pending: what a driver that moves time in jumps (a script runner) asks next.
+   *
+   * @example
+   * ```ts
+   * import { VirtualClock } from '@netstage/core-net';
+   * const clock = new VirtualClock();
+   * clock.setTimer(250, () => undefined, undefined);
+   * clock.nextTimerAt; // 250
+   * ```
+   */
+  get nextTimerAt(): number | undefined {
+    return this.#peek()?.when;
+  }
+
+  /**
    * Run everything due at the current instant: the FIFO (including work it posts) and
    * timers whose time has come. Returns how many items ran.
    */
