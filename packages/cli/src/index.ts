@@ -33,11 +33,19 @@ export { netstageLayers } from './layers.js';
 export { netstageUsage, runNetstage } from './main.js';
 export { UsageError, parseOptions, type ParsedOptions } from './options.js';
 export { formatColumns } from './table.js';
-export { ipCommand } from './commands/ip/index.js';
-export type { IpObjectCommand, IpOptions } from './commands/ip/options.js';
-export { ncCommand } from './commands/nc.js';
-export { pingCommand } from './commands/ping.js';
-export { ssCommand } from './commands/ss.js';
+export { IP_USAGE, IP_VERSION, ipCommand } from './commands/ip/index.js';
+export { IP_LINK_USAGE, formatLinkRecord, ipLink } from './commands/ip/link.js';
+export { IP_NETNS_USAGE, ipNetns } from './commands/ip/netns.js';
+export { ipMatches, type IpObjectCommand, type IpOptions } from './commands/ip/options.js';
+export { formatLinkBrief, formatLinkFlags, formatLinkHeader, formatLinkStats, formatMac, linkDisplayName, linkNetnsSuffix, type LinkHeaderOptions, type LinkView } from './commands/ip/link-format.js';
+export { formatInetLine, ipAddr } from './commands/ip/addr.js';
+export { IpArgs, IpExit, parseInetAddress, parseInetPrefix, parseScope, parseSmallNumber, rtnlFailure, runIpBody, scopeName, type TypedPrefix } from './commands/ip/inet-args.js';
+export { formatNeighLine, ipNeigh } from './commands/ip/neigh.js';
+export { formatRouteGet, formatRouteLine, parseRouteTable, routeTableName, type RouteLineOptions } from './commands/ip/route-format.js';
+export { ipRoute } from './commands/ip/route.js';
+export { NC_USAGE, ncCommand } from './commands/nc.js';
+export { PING_USAGE, pingCommand, pingTime } from './commands/ping.js';
+export { SS_SERVICES, SS_USAGE, renderSsTable, ssCommand } from './commands/ss.js';
 export { coreCommands } from './shell/builtins.js';
 export {
   Pipe,
@@ -53,3 +61,46 @@ export {
 export { Deadlock, Scheduler, type Job } from './shell/scheduler.js';
 export { runArgv, spawnCommand, type CommandResult, type CommandTable, type Stdio } from './shell/spawn.js';
 export { netstageCommands } from './shell/table.js';
+export { ShellSession, type ShellOptions, type ShellTrace } from './shell/interpreter.js';
+export {
+  ShellParser,
+  ShellSyntaxError,
+  type AndOr,
+  type Assignment,
+  type CompleteCommand,
+  type Pipeline,
+  type Redirect,
+  type SimpleCommand,
+  type Word,
+  type WordPart,
+} from './shell/parser.js';
+export {
+  byteOrder,
+  catCommand,
+  echoCommand,
+  falseCommand,
+  lsCommand,
+  sleepCommand,
+  sysctlCommand,
+  trueCommand,
+  usageError,
+} from './shell/builtins.js';
+export { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from './shell/filters.js';
+export { getopt, type FoundOption, type GetoptResult, type LongOption } from './shell/getopt.js';
+export { RegexError, posixRegexSource } from './shell/regex.js';
+export { absolute, fileError, isDevNull, isDirectory, readShellFile } from './shell/files.js';
+export { demoCommand, demoUsage, playDemo } from './commands/demo.js';
+export { demoScript } from './commands/demo-script.js';
+export {
+  formatMatrixMarkdown,
+  formatMatrixText,
+  matrixCommand,
+  matrixUsage,
+  scriptSteps,
+  stageMatrix,
+  type MatrixRow,
+  type StageMatrix,
+  type StepOutcome,
+} from './commands/matrix.js';
+export { runCommand, runScript, runUsage, type ScriptRun } from './commands/run.js';
+export { InteractiveShell, shellUsage } from './commands/shell.js';

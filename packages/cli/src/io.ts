@@ -22,6 +22,15 @@ export interface CommandIo {
   out(text: string): void;
   /** Write to standard error. */
   err(text: string): void;
+  /**
+   * Read a file of the host (the script of `netstage run SCRIPT`); absent where there is
+   * no file system (a browser), in which case such commands say so.
+   *
+   * @throws Error with Node's `code` (`ENOENT`, `EISDIR`, …) when the file cannot be read.
+   */
+  readonly readFile?: (path: string) => string;
+  /** Whether standard error is a terminal (progress bars) — false unless told. */
+  readonly terminal?: boolean;
 }
 
 /** A {@link CommandIo} that keeps what was written, for tests and embedding. */

@@ -89,6 +89,7 @@ export class Net {
   #lifecycle: NetLifecycle = 'alive';
   #slots: unknown[] = [];
   #refusals: Uint32Array | undefined;
+  #nsids: Map<Net, number> | undefined;
 
   /** @internal namespaces are made by the kernel (`setup_net`), never directly. */
   constructor(kernel: Kernel, id: number) {
@@ -173,6 +174,58 @@ export class Net {
     return n;
   }
 
+  /**
+   * The id this namespace knows `peer` by (`peernet2id()`): `-1` when it has none. Ids
+   * of namespaces that are no longer alive are gone.
+   *
+   * @remarks
+   * `net->netns_ids` in `net/core/net_namespace.c`; `ip netns list-id` dumps them.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * const kernel = Kernel.boot();
+   * const b = kernel.netns.add('b');
+   * kernel.initNet.peerId(b);      // -1
+   * kernel.initNet.peerIdAlloc(b); // 0
+   * kernel.initNet.peerId(b);      // 0
+   * ```
+   */
+  peerId(peer: Net): number {
+    if (peer.#lifecycle !== 'alive') return -1;
+    return this.#nsids?.get(peer) ?? -1;
+  }
+
+  /**
+   * The id of `peer` here, allocating the lowest free one (from 0) when it has none, as
+   * `peernet2id_alloc()` does when a link dump or notification names a peer namespace
+   * (a veth end elsewhere). `-1` for a namespace that is not alive; `peer === this`
+   * gets an id too, as in Linux.
+   */
+  peerIdAlloc(peer: Net): number {
+    if (peer.#lifecycle !== 'alive') return -1;
+    const ids = this.#liveIds();
+    const have = ids.get(peer);
+    if (have !== undefined) return have;
+    const used = new Set(ids.values());
+    let id = 0;
+    while (used.has(id)) id++;
+    ids.set(peer, id);
+    return id;
+  }
+
+  /** Every (id, namespace) this namespace has an id for, ascending by id (`ip netns list-id`). */
+  peerIds(): { readonly id: number; readonly net: Net }[] {
+    return [...this.#liveIds()].map(([net, id]) => ({ id, net })).sort((x, y) => x.id - y.id);
+  }
+
+  /** The id table without entries for namespaces that died (their ids are free again). */
+  #liveIds(): Map<Net, number> {
+    this.#nsids ??= new Map();
+    for (const net of this.#nsids.keys()) if (net.#lifecycle !== 'alive') this.#nsids.delete(net);
+    return this.#nsids;
+  }
+
   /** @internal pernet registry only. */
   _setSlot(index: number, value: unknown): void {
     this.#slots[index] = value;
@@ -186,6 +239,7 @@ export class Net {
   /** @internal kernel only: every exit has run. */
   _markDead(): void {
     this.#slots = [];
+    this.#nsids = undefined;
     this.#lifecycle = 'dead';
   }
 

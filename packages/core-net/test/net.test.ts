@@ -315,3 +315,26 @@ describe('kernel-wide state slots', () => {
     expect(() => a.setState(KEY, { n: 3 })).toThrow(/set twice/);
   });
 });
+
+describe('peer namespace ids (net->netns_ids)', () => {
+  it('allocates the lowest free id per observer and frees ids of dead namespaces', () => {
+    const kernel = Kernel.boot();
+    const a = kernel.netns.add('a');
+    const b = kernel.netns.add('b');
+    const c = kernel.netns.add('c');
+    expect(a.peerId(b)).toBe(-1);
+    expect(a.peerIdAlloc(b)).toBe(0);
+    expect(a.peerIdAlloc(b)).toBe(0);
+    expect(a.peerIdAlloc(c)).toBe(1);
+    expect(b.peerIds()).toEqual([]);
+    expect(b.peerIdAlloc(a)).toBe(0);
+    kernel.netns.del('b');
+    kernel.clock.runUntilIdle();
+    expect(a.peerId(b)).toBe(-1);
+    expect(a.peerIds()).toEqual([{ id: 1, net: c }]);
+    expect(a.peerIdAlloc(kernel.initNet)).toBe(0);
+    kernel.netns.del('a');
+    kernel.netns.del('c');
+    kernel.clock.runUntilIdle();
+  });
+});

@@ -7,7 +7,7 @@
 
 import { NetError, type Kernel, type Net, type Stage, type Task } from '@netstage/core-net';
 import { netdev, type NetDevice } from '@netstage/devices';
-import { RT_TABLE, type Route, type RouteType } from './fib.js';
+import { RT_TABLE, type Route, type RouteProtocol, type RouteType } from './fib.js';
 import { ipv4, type AddrSpec, type IfAddr, type Ipv4, type RouteResult } from './inet.js';
 import type { Neighbour } from './neigh.js';
 import { ipv4Stack } from './stack.js';
@@ -25,6 +25,8 @@ export interface RouteRequest {
   readonly prefsrc?: number;
   readonly tos?: number;
   readonly scope?: number;
+  /** Who made it (`proto`); `boot` unless given. */
+  readonly protocol?: RouteProtocol;
 }
 
 /** One device's addresses, as an address dump reports them. */

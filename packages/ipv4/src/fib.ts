@@ -115,13 +115,15 @@ export class FibTable {
 
   /**
    * The longest-prefix match for `dst` whose scope is at least as narrow as `minScope`
-   * allows (`fib_table_lookup`): routes wider than asked are skipped.
+   * allows (`fib_table_lookup`): routes wider than asked are skipped, and so are routes
+   * with a TOS, which match only flows of that TOS (lookups here are for TOS 0).
    */
   lookup(dst: number, minScope: number = RT_SCOPE.UNIVERSE): Route | undefined {
     for (let len = 32; len >= 0; len--) {
       const list = this.#byLen[len]?.get((dst & maskOf(len)) >>> 0);
       if (list === undefined) continue;
-      for (const r of list) if (r.scope >= minScope) return r;
+      // A route with a TOS matches only flows of that TOS; lookups here are for TOS 0.
+      for (const r of list) if (r.scope >= minScope && r.tos === 0) return r;
     }
     return undefined;
   }

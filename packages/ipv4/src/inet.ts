@@ -195,6 +195,11 @@ export class Ipv4 {
     if (inDev === undefined) throw new NetError('ENOBUFS');
     const scope = spec.scope ?? RT_SCOPE.UNIVERSE;
     let secondary = false;
+    // The duplicate is found before any scope clash (6.18: re-adding an address with
+    // another scope says `Address already assigned`).
+    if (inDev.addrs.some((a) => a.local === spec.local >>> 0 && a.prefixLen === spec.prefixLen)) {
+      throw new NetError('EEXIST', { extack: 'ipv4: Address already assigned' });
+    }
     for (const a of inDev.addrs) {
       if (a.prefixLen !== spec.prefixLen || !sameSubnet(a.local, spec.local, spec.prefixLen)) continue;
       if (a.local === spec.local) throw new NetError('EEXIST', { extack: 'ipv4: Address already assigned' });
@@ -292,9 +297,10 @@ export class Ipv4 {
    * Check a route and return it as it would be added (`fib_create_info`,
    * `fib_check_nh`). Changes nothing.
    *
-   * @throws NetError EINVAL `Invalid prefix for given prefix length`; ENETDOWN `Nexthop
-   *   device is not up`; ENETUNREACH `Nexthop has invalid gateway`; EINVAL `Invalid
-   *   prefsrc address`; EINVAL for a unicast route with neither device nor gateway.
+   * @throws NetError EINVAL `Invalid prefix for given prefix length`; ENETDOWN `Device
+   *   for nexthop is not up`; ENETUNREACH `Nexthop has invalid gateway`; EINVAL `Invalid
+   *   prefsrc address`; ENODEV for a unicast route with neither device nor gateway;
+   *   EINVAL `Gateway, device and multipath can not be specified for this route type`.
    */
   checkRoute(net: Net, spec: RouteSpec): Route {
     const len = spec.prefixLen;
@@ -315,12 +321,12 @@ export class Ipv4 {
         dev = via.dev;
         scope ??= RT_SCOPE.UNIVERSE;
       } else {
-        if (dev === undefined) throw new NetError('EINVAL');
+        if (dev === undefined) throw new NetError('ENODEV');
         scope ??= type === 'local' ? RT_SCOPE.HOST : RT_SCOPE.LINK;
       }
-      if (!dev.up) throw new NetError('ENETDOWN', { extack: 'Nexthop device is not up' });
+      if (!dev.up) throw new NetError('ENETDOWN', { extack: 'Device for nexthop is not up' });
     } else {
-      dev = undefined;
+      if (dev !== undefined || gateway !== 0) throw new NetError('EINVAL', { extack: 'Gateway, device and multipath can not be specified for this route type' });
       scope ??= RT_SCOPE.UNIVERSE;
     }
     const prefsrc = (spec.prefsrc ?? 0) >>> 0;

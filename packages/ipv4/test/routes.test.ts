@@ -59,7 +59,7 @@ describe('user routes (6.18 facts §4)', () => {
     const other = netErrorOf(() => w.inet.addRoute(sh, { dst: ip('10.61.0.0'), prefixLen: 16, gateway: ip('10.200.0.254'), dev: 'x0' }));
     expect(other.code).toBe('ENETUNREACH');
     const down = netErrorOf(() => w.inet.addRoute(sh, { dst: ip('10.62.0.0'), prefixLen: 16, dev: 'x0' }));
-    expect([down.code, down.message]).toEqual(['ENETDOWN', 'Error: Nexthop device is not up.']);
+    expect([down.code, down.message]).toEqual(['ENETDOWN', 'Error: Device for nexthop is not up.']);
     const nodev = netErrorOf(() => w.inet.addRoute(sh, { dst: ip('10.63.0.0'), prefixLen: 16, dev: 'nosuch0' }));
     expect(nodev.message).toBe('Cannot find device "nosuch0"');
     expect(w.inet.showRoutes(sh).map(routeLine)).toEqual(['10.200.0.0/24 dev v0 proto kernel scope link src 10.200.0.1']);

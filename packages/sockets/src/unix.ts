@@ -199,6 +199,14 @@ export class UnixStreamSocket extends UnixSocket {
     return this.#peer?.local;
   }
 
+  /**
+   * The peer's inode (`unix_diag`'s `UNIX_DIAG_PEER`, what `ss` prints as the peer
+   * port); 0 when unconnected.
+   */
+  get peerInode(): number {
+    return this.#peer?.inode ?? 0;
+  }
+
   /** Bytes waiting to be read. */
   get queuedBytes(): number {
     let n = 0;
@@ -209,6 +217,11 @@ export class UnixStreamSocket extends UnixSocket {
   /** Connections waiting for `accept`. */
   get pendingConnections(): number {
     return this.#pending.length;
+  }
+
+  /** The backlog `listen` set (`sk_max_ack_backlog`, `ss`'s Send-Q for a listener). */
+  get backlog(): number {
+    return this.#backlog;
   }
 
   /**
@@ -350,6 +363,11 @@ export class UnixDgramSocket extends UnixSocket {
   /** The connected peer's name (`getpeername`); `undefined` when unconnected or the peer is unnamed. */
   get remote(): SockAddrUn | undefined {
     return this.#peer?.local;
+  }
+
+  /** The connected peer's inode (`UNIX_DIAG_PEER`, `ss`'s peer port); 0 when unconnected. */
+  get peerInode(): number {
+    return this.#peer?.inode ?? 0;
   }
 
   /** Datagrams waiting. */

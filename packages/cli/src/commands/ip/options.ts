@@ -27,3 +27,17 @@ export interface IpOptions {
  * words after the object name; `ctx.task` is already in the namespace `-n` chose.
  */
 export type IpObjectCommand = (ctx: ProcContext, args: readonly string[], opts: IpOptions) => Proc;
+
+/**
+ * iproute2's `matches()`: `word` is a non-empty prefix of `full`.
+ *
+ * @example
+ * ```ts
+ * import { ipMatches } from '@netstage/cli';
+ * ipMatches('sh', 'show'); // true
+ * ipMatches('shows', 'show'); // false
+ * ```
+ */
+export function ipMatches(word: string, full: string): boolean {
+  return word.length > 0 && word.length <= full.length && full.startsWith(word);
+}

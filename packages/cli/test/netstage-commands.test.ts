@@ -1,0 +1,100 @@
+// netstage run / matrix / demo: scripts against a fresh kernel in virtual time, the stage
+// matrix of a script, and the built-in session.
+import { describe, expect, it } from 'vitest';
+import { Kernel } from '@netstage/core-net';
+import { bufferedIo, demoCommand, matrixCommand, netstageLayers, runNetstage, runScript, stageMatrix, type CommandIo } from '../src/index.js';
+
+function withFiles(files: Record<string, string>): CommandIo & { stdout(): string; stderr(): string } {
+  const io = bufferedIo();
+  return {
+    ...io,
+    readFile: (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      return text;
+    },
+  };
+}
+
+const stageNumber = (id: string): number => Kernel.boot({ layers: netstageLayers }).manifest.stage(id).number;
+
+describe('netstage run', () => {
+  it('runs a script and exits with its status; -x echoes each command as "$ COMMAND"', () => {
+    const io = withFiles({ 't.sh': 'ip netns add red\nip netns list\nip -n red link set lo up && echo up\nfalse\n' });
+    expect(runNetstage(['run', 't.sh'], io)).toBe(1);
+    expect(io.stdout()).toBe('red\nup\n');
+    const traced = withFiles({ 't.sh': 'ip netns add red\nip netns list\n' });
+    expect(runNetstage(['run', '-x', 't.sh'], traced)).toBe(0);
+    expect(traced.stdout()).toBe('$ ip netns add red\n$ ip netns list\nred\n');
+  });
+
+  it('messages carry the script name and line as bash SCRIPT prints them; exit N ends it', () => {
+    const io = withFiles({ 's.sh': 'echo one\nnosuchcmd\nexit 7\necho never\n' });
+    expect(runNetstage(['run', 's.sh'], io)).toBe(7);
+    expect(io.stdout()).toBe('one\n');
+    expect(io.stderr()).toBe('s.sh: line 2: nosuchcmd: command not found\n');
+  });
+
+  it('runs with fewer stages: the v2.6.24 fence refuses ip netns add without CONFIG_NET_NS', () => {
+    const io = withFiles({ 't.sh': 'ip netns add red\n' });
+    expect(runNetstage(['run', '--stage', 'net-ns-task', 't.sh'], io)).not.toBe(0);
+    expect(io.stderr()).toContain('Invalid argument');
+  });
+
+  it('usage mistakes exit 2, a missing script 127, a bad selection 2', () => {
+    const io = withFiles({});
+    expect(runNetstage(['run'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/^netstage: run: a SCRIPT is needed\nUsage: netstage run/);
+    const missing = withFiles({});
+    expect(runNetstage(['run', 'nope.sh'], missing)).toBe(127);
+    expect(missing.stderr()).toBe('netstage: nope.sh: No such file or directory\n');
+    const sel = withFiles({ 't.sh': 'true\n' });
+    expect(runNetstage(['run', '--stage', 'nonsense', 't.sh'], sel)).toBe(2);
+    expect(sel.stderr()).toContain("unknown stage 'nonsense'");
+    expect(runNetstage(['run', '--seed', 'x', 't.sh'], withFiles({}))).toBe(2);
+  });
+
+  it('sleep takes virtual time only, and a script that can never go on is stopped with a message', () => {
+    const io = bufferedIo();
+    expect(runScript({ script: 'sleep 3600; echo woke\n', name: 'x.sh', stage: 'all', seed: 1, trace: false }, io)).toBe(0);
+    expect(io.stdout()).toBe('woke\n');
+  });
+});
+
+describe('netstage matrix', () => {
+  it('a line works from the stage that lets it through, and names what refused it before', () => {
+    const m = stageMatrix('ip netns add red\nip -n red link set lo up\n');
+    const clone = stageNumber('net-ns-clone');
+    const [add, up] = m.rows;
+    expect(add?.worksFrom).toBe(clone);
+    expect(add?.outcomes[clone - 1]?.refusal?.stage).toBe('net-ns-clone');
+    expect(up?.worksFrom).toBe(stageNumber('rtnl-link-methods'));
+    expect(up?.outcomes[stageNumber('rtnl-link-methods') - 1]?.message).toBe('RTNETLINK answers: Invalid argument');
+    expect(up?.outcomes[stageNumber('rtnl-netns-socket') - 1]?.message).toBe('RTNETLINK answers: Connection refused');
+  });
+
+  it('--format json and md; progress lines on a non-terminal stderr', () => {
+    const io = withFiles({ 'm.sh': '# a comment\nip netns add red\n' });
+    expect(matrixCommand(['--format', 'json', 'm.sh'], io)).toBe(0);
+    const parsed = JSON.parse(io.stdout()) as { rows: { command: string; worksFrom: number }[] };
+    expect(parsed.rows.map((r) => r.command)).toEqual(['ip netns add red']);
+    expect(io.stderr()).toMatch(/matrix: \d+\/\d+ stage prefixes run\n$/);
+    const md = withFiles({ 'm.sh': 'ip netns add red\n' });
+    expect(matrixCommand(['--format=md', 'm.sh'], md)).toBe(0);
+    expect(md.stdout().split('\n')[0]).toMatch(/^\| # \| step \|/);
+    expect(matrixCommand(['--format', 'xml'], withFiles({}))).toBe(2);
+  });
+});
+
+describe('netstage demo', () => {
+  it('plays the session with every step succeeding, then prints the matrix', () => {
+    const io = bufferedIo();
+    expect(demoCommand([], io)).toBe(0);
+    const out = io.stdout();
+    expect(out).toContain('$ ip netns exec h1 ping -c 2 10.0.2.2\nPING 10.0.2.2 (10.0.2.2) 56(84) bytes of data.\n');
+    expect(out).toContain('2 packets transmitted, 2 received, 0% packet loss');
+    expect(out).toContain('hello from h1\n');
+    expect(out).toContain('Stage matrix:');
+    expect(io.stderr()).toBe('');
+  });
+});
