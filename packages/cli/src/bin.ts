@@ -21,6 +21,14 @@ const io: CommandIo = {
   terminal: process.stderr.isTTY,
 };
 
+// Output piped into something that stopped reading (`netstage demo | head`): stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'shell') interactive(rest);
 else process.exitCode = runNetstage(process.argv.slice(2), io);

@@ -1,11 +1,29 @@
 /**
  * # @netstage/cli: the `netstage` command
  *
- * The way people use netstage. Today it has one job: `netstage stages` prints the
- * composed stage manifest — every historical conversion step the layers contribute,
- * in series order, with its upstream subject and commit, and whether a selection
- * (`--stage all|none|N|ID|LIST`) turns it on. Later it grows into an iproute2-compatible
- * shell over a simulated kernel (`netstage run`, `netstage shell`).
+ * The way people use netstage: a shell over a simulated kernel, speaking the commands
+ * of a Linux machine — `ip` (iproute2 6.1), `ping` (iputils), `sysctl` (procps), `ss`,
+ * `nc` (OpenBSD netcat, UDP), `cat`/`ls` over `/proc`, `echo`, `sleep`, and the text
+ * filters `wc`, `grep`, `head`, `tail`, `sort` — with their output, messages and exit
+ * statuses, so a script written for real namespaces runs here unchanged (IPv6 aside).
+ *
+ * - `netstage demo` plays a built-in session (two hosts and a router in three
+ *   namespaces) and prints its stage matrix; `npm start` runs it.
+ * - `netstage run SCRIPT` runs a script; `netstage shell` is interactive.
+ * - `netstage matrix [SCRIPT]` runs a script at every prefix of the stage series and
+ *   shows from which historical step each line works, and which gate refused it before.
+ * - `netstage stages` prints the composed stage manifest.
+ *
+ * ## How the shell runs
+ *
+ * A command is a generator ({@link Command} → {@link Proc}) that runs until it must wait
+ * — for virtual time, input on a {@link Pipe}, a datagram — and yields what it waits
+ * for ({@link Wait}). One {@link Scheduler} steps every process of a session and moves
+ * the kernel's virtual clock when all of them wait, so pipelines, background jobs,
+ * `sleep` and ping intervals share one deterministic timeline and a script takes no
+ * wall time. Each process owns a task forked from its parent's, so `ip netns exec`
+ * moves only that process. {@link ShellSession} parses and executes the language
+ * (quotes, variables, `$?`, `;`, `&&`, `||`, pipes, `&`, `wait`, redirections, `exit`).
  *
  * What it owns: argument parsing, output formats, exit statuses. What it never does:
  * keep network state. Every answer comes from a {@link @netstage/core-net!Kernel}

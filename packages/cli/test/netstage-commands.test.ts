@@ -54,10 +54,40 @@ describe('netstage run', () => {
     expect(runNetstage(['run', '--seed', 'x', 't.sh'], withFiles({}))).toBe(2);
   });
 
-  it('sleep takes virtual time only, and a script that can never go on is stopped with a message', () => {
+  it('sleep takes virtual time only', () => {
     const io = bufferedIo();
     expect(runScript({ script: 'sleep 3600; echo woke\n', name: 'x.sh', stage: 'all', seed: 1, trace: false }, io)).toBe(0);
     expect(io.stdout()).toBe('woke\n');
+  });
+});
+
+describe('the README script', () => {
+  it('a background listener gets going before the next command: the line sent right after it arrives', () => {
+    const script = [
+      'ip netns add a',
+      'ip netns add b',
+      'ip -n a link add veth0 type veth peer name veth1 netns b',
+      'ip -n a addr add 10.200.0.1/24 dev veth0',
+      'ip -n b addr add 10.200.0.2/24 dev veth1',
+      'ip -n a link set veth0 up',
+      'ip -n b link set veth1 up',
+      'ip netns exec a ping -c 2 10.200.0.2 | tail -2 | head -1',
+      'ip netns exec b nc -u -l -W 1 4000 &',
+      'echo hi | ip netns exec a nc -u -w 1 10.200.0.2 4000',
+      'wait',
+      'ip netns exec a cat /proc/net/arp | wc -l',
+    ].join('\n');
+    const io = withFiles({ 'r.sh': script });
+    expect(runNetstage(['run', 'r.sh'], io)).toBe(0);
+    expect(io.stdout()).toBe('2 packets transmitted, 2 received, 0% packet loss, time 1000ms\nhi\n2\n');
+    expect(io.stderr()).toBe('');
+  });
+
+  it('a listener nothing sends to stops the script with a message instead of hanging', () => {
+    const io = withFiles({ 'h.sh': 'ip netns add b\nip netns exec b nc -u -l 4000\necho never\n' });
+    expect(runNetstage(['run', 'h.sh'], io)).toBe(1);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toMatch(/^netstage: h\.sh: every process is waiting and nothing can wake them/);
   });
 });
 

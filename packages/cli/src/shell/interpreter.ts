@@ -259,8 +259,10 @@ export class ShellSession {
       if (this.#trace?.form === 'source') this.#echo(`${this.#trace.prefix}${cmd.text}\n`);
       try {
         for (const list of cmd.lists) {
-          if (list.background) this.#background(list, frame);
-          else yield* this.#andOr(list, frame);
+          if (list.background) {
+            this.#background(list, frame);
+            yield { idle: true };
+          } else yield* this.#andOr(list, frame);
         }
       } catch (e) {
         if (!(e instanceof ShellExit)) throw e;

@@ -18,6 +18,13 @@ export interface Wait {
   readonly until?: number;
   /** Becomes true when the process can go on; checked after every step and event. */
   readonly ready?: () => boolean;
+  /**
+   * Go on only once no other process can run at this instant (and before time moves):
+   * what a shell does after starting a background job, so the job gets going — binds
+   * its port, say — before the script's next command, as the job's head start on a real
+   * machine nearly always gives it.
+   */
+  readonly idle?: true;
 }
 
 /**

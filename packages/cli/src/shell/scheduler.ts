@@ -106,6 +106,12 @@ export class Scheduler {
         idleSince = clock.now;
         continue;
       }
+      // Nobody else can run now: wake the processes that waited for exactly that.
+      const idlers = this.#entries.filter((e) => e.wait?.idle === true);
+      if (idlers.length > 0) {
+        for (const e of idlers) e.wait = undefined;
+        continue;
+      }
       let next = clock.nextTimerAt;
       for (const e of this.#entries) {
         const u = e.wait?.until;
@@ -119,6 +125,7 @@ export class Scheduler {
   #runnable(e: Entry): boolean {
     const w = e.wait;
     if (w === undefined) return true;
+    if (w.idle === true) return false;
     if (w.until === undefined && w.ready === undefined) return true;
     if (w.until !== undefined && this.#kernel.clock.now >= w.until) return true;
     return w.ready?.() === true;
