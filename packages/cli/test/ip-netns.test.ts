@@ -73,6 +73,10 @@ No command specified
 $ ip netns exec nst-a false
 (exit 1)
 
+$ ip netns exec nst-a nosuchcmd
+exec of "nosuchcmd" failed: No such file or directory
+(exit 1)
+
 $ ip netns identify 999999
 Cannot open network namespace: No such file or directory
 (exit 1)

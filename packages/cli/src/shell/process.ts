@@ -119,6 +119,8 @@ export interface ProcContext {
    * NS. An unknown command prints `NAME: command not found` and exits 127, as bash.
    */
   spawn(argv: readonly string[], task: Task): Proc;
+  /** Whether the shell knows a command by this name (what `execvp` would find). */
+  has(name: string): boolean;
 }
 
 /** A command of the shell: a function making the process for one run. */

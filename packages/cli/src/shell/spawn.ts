@@ -50,6 +50,7 @@ export function spawnCommand(
     ...stdio,
     env,
     spawn: (childArgv, childTask) => spawnCommand(table, kernel, childArgv, stdio, childTask, env),
+    has: (n) => table.has(n),
   };
   return owning(command(ctx), task);
 }

@@ -137,12 +137,18 @@ function* exec(ctx: ProcContext, words: readonly string[]): Generator<Wait, numb
   const [name, ...argv] = words;
   if (name === undefined) return failed(ctx, 'No netns name specified\n', 1);
   if (argv.length === 0) return failed(ctx, 'No command specified\n', 1);
+  const program = argv[0] as string;
   let task;
   try {
     task = ctx.kernel.netns.exec(name, ctx.task);
   } catch (err) {
     if (err instanceof NetError) return failed(ctx, `${err.detail ?? err.message}\n`, 255);
     throw err;
+  }
+  // iproute2 execvp()s the command in the namespace; a name it cannot find is its error.
+  if (!ctx.has(program)) {
+    task.exit();
+    return failed(ctx, `exec of "${program}" failed: No such file or directory\n`, 1);
   }
   const child = ctx.spawn(argv, task);
   for (;;) {
