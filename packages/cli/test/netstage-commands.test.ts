@@ -128,3 +128,20 @@ describe('netstage demo', () => {
     expect(io.stderr()).toBe('');
   });
 });
+
+describe('--help', () => {
+  it('netstage --help lists every command; each subcommand --help prints its own usage, status 0', () => {
+    const top = bufferedIo();
+    expect(runNetstage(['--help'], top)).toBe(0);
+    for (const c of ['demo', 'run', 'shell', 'matrix', 'stages']) expect(top.stdout()).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['run', 'matrix', 'demo', 'stages']) {
+      const io = bufferedIo();
+      expect(runNetstage([c, '--help'], io)).toBe(0);
+      expect(io.stdout()).toMatch(new RegExp(`^Usage: netstage ${c}`));
+      expect(io.stderr()).toBe('');
+    }
+    const bad = bufferedIo();
+    expect(runNetstage(['frob'], bad)).toBe(2);
+    expect(bad.stderr()).toMatch(/^netstage: unknown command 'frob'\nUsage: netstage COMMAND/);
+  });
+});

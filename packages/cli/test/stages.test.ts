@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '@netstage/core-net';
-import { bufferedIo, netstageLayers, runNetstage } from '../src/index.js';
+import { bufferedIo, netstageLayers, runNetstage, stagesUsage } from '../src/index.js';
 
 const manifest = Kernel.boot({ layers: netstageLayers }).manifest;
 const N = manifest.length;
@@ -101,7 +101,7 @@ describe('netstage stages', () => {
     expect(run('stages', '--stage')).toEqual({
       status: 2,
       out: '',
-      err: "netstage: option '--stage' needs a value\nUsage: netstage stages [--stage SEL]\n",
+      err: `netstage: option '--stage' needs a value\n${stagesUsage}`,
     });
     expect(run('stages', '--frobnicate').err).toMatch(/^netstage: unknown option '--frobnicate'\n/);
     expect(run('stages', 'extra').status).toBe(2);

@@ -11,7 +11,20 @@ import { formatColumns } from '../table.js';
 import { UsageError, parseOptions } from '../options.js';
 
 /** Usage text of `netstage stages`. */
-export const stagesUsage = 'Usage: netstage stages [--stage SEL]\n';
+export const stagesUsage = `Usage: netstage stages [--stage SEL]
+
+Print the stage manifest: every historical step of the network namespace
+conversion, in series order, with the upstream commit it mirrors, whether SEL
+turns it on, and why.
+
+SEL: all (the default), none, N (the first N stages), a stage id (the series
+up to and including it), or a comma-separated list of ids and numbers (exactly
+those, each with its requirements).
+
+Options:
+  --stage SEL   the selection
+  -h, --help    print this text
+`;
 
 /**
  * Print the manifest: number, id, layer, upstream subject, upstream commit (12-digit
