@@ -71,7 +71,7 @@ export interface SendRequest {
   /** Source; default the address the route selects. */
   readonly src?: number;
   readonly protocol: number;
-  /** Default `ip_default_ttl`. */
+  /** Time to live; absent or negative: the namespace's `ip_default_ttl` (a socket's `IP_TTL` of -1). */
   readonly ttl?: number;
   readonly tos?: number;
   /** Set DF (no fragmentation allowed). */
@@ -226,7 +226,7 @@ export class Ipv4Stack {
         source: req.src ?? result.src,
         destination: req.dst >>> 0,
         protocol: req.protocol,
-        ttl: req.ttl ?? sysctls.ipDefaultTtl,
+        ttl: req.ttl === undefined || req.ttl < 0 ? sysctls.ipDefaultTtl : req.ttl,
         tos: req.tos ?? 0,
         // ip_select_ident: 0 for DF datagrams of unconnected sockets, else hashed.
         identification: req.dontFragment === true ? 0 : this.#kernel.random.nextInt(0x10000),
@@ -653,15 +653,16 @@ export class Ipv4Stack {
 
   /**
    * Send an echo request from `net` (what a ping socket does), counting it; from `src`
-   * when given (a bound socket), else the address the route selects.
+   * when given (a bound socket), else the address the route selects; with `ttl` when
+   * not negative (the socket's `IP_TTL`), else `ip_default_ttl`.
    *
    * @throws NetError as {@link Ipv4Stack.send}.
    */
-  sendEcho(net: Net, dst: number, identifier: number, sequence: number, data: Uint8Array, src?: number): void {
+  sendEcho(net: Net, dst: number, identifier: number, sequence: number, data: Uint8Array, src?: number, ttl = -1): void {
     const message: IcmpRepr = { kind: 'echo-request', identifier, sequence, data };
     const bytes = new Uint8Array(icmpBufferLength(message));
     emitIcmp(message, bytes, 0);
-    this.send(net, { dst, ...(src === undefined || src === 0 ? {} : { src }), protocol: IPPROTO_ICMP, payload: bytes, dontFragment: true });
+    this.send(net, { dst, ...(src === undefined || src === 0 ? {} : { src }), protocol: IPPROTO_ICMP, payload: bytes, dontFragment: true, ttl });
     const mib = this.snmp(net);
     mib.icmp('OutMsgs');
     mib.icmp('OutEchos');

@@ -110,6 +110,7 @@ export {
   SOCKETS,
   RMEM_DEFAULT,
   RMEM_MAX,
+  IP,
   SO,
   SOCK_MIN_RCVBUF,
   SOL,

@@ -7,7 +7,8 @@
  */
 
 import { NetError } from '@netstage/core-net';
-import { Socket, type SockAddrIn } from './socket.js';
+import { IPV4_SYSCTLS } from '@netstage/ipv4';
+import { IP, SOL, Socket, type SockAddrIn } from './socket.js';
 
 /**
  * What a queued datagram costs against the receive buffer: its bytes plus a fixed
@@ -30,6 +31,11 @@ export interface Datagram {
 export abstract class InetQueueSocket extends Socket {
   /** Local address and, for a ping socket, its identifier as the port (0: not bound). */
   local: SockAddrIn = { address: 0, port: 0 };
+  /**
+   * `IP_TTL` (`inet->uc_ttl`): the time to live of what the socket sends; -1 for the
+   * namespace's `ip_default_ttl`.
+   */
+  ttl = -1;
   /** Remote address once connected (address 0: not connected); the port is unused. */
   remote: SockAddrIn = { address: 0, port: 0 };
   /** Datagrams dropped because the queue was full (`sk_drops`, `/proc/net`'s `drops`). */
@@ -44,6 +50,21 @@ export abstract class InetQueueSocket extends Socket {
    */
   get connected(): boolean {
     return this.remote.address !== 0 || this.remote.port !== 0;
+  }
+
+  /**
+   * `SOL_IP` options: `IP_TTL` as `do_ip_setsockopt` / `do_ip_getsockopt` handle it —
+   * -1 restores the default, 1–255 sets it, anything else is EINVAL; reading it gives
+   * the namespace's `ip_default_ttl` while unset.
+   *
+   * @throws NetError EINVAL for a TTL out of range; as {@link Socket.setsockopt} for the rest.
+   */
+  protected override protocolOption(level: number, name: number, op: 'set' | 'get', value = 0): number {
+    if (level !== SOL.IP || name !== IP.TTL) return super.protocolOption(level, name, op, value);
+    if (op === 'get') return this.ttl < 0 ? this.net.state(IPV4_SYSCTLS).ipDefaultTtl : this.ttl;
+    if (value !== -1 && (value < 1 || value > 255)) throw new NetError('EINVAL', { syscall: 'setsockopt' });
+    this.ttl = value;
+    return 0;
   }
 
   /** Bytes charged to the receive buffer (`sk_rmem_alloc`, `/proc/net`'s `rx_queue`). */

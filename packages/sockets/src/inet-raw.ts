@@ -138,7 +138,7 @@ export class PingSocket extends InetQueueSocket {
     const dst = to?.address ?? (this.remote.address !== 0 ? this.remote.address : undefined);
     if (dst === undefined) throw new NetError('EDESTADDRREQ', { syscall: 'sendto' });
     const sequence = ((data[6] ?? 0) << 8) | (data[7] ?? 0);
-    this.#ping.output(this.net, dst >>> 0, this.local.port, sequence, data.subarray(8), this.local.address);
+    this.#ping.output(this.net, dst >>> 0, this.local.port, sequence, data.subarray(8), this.local.address, this.ttl);
   }
 
   /** `inet_autobind`: an identifier on first use. */
@@ -278,9 +278,9 @@ export class PingProtocol {
   }
 
   /** @internal send one echo request, counted as the stack counts them. */
-  output(net: Net, dst: number, ident: number, sequence: number, payload: Uint8Array, src: number): void {
+  output(net: Net, dst: number, ident: number, sequence: number, payload: Uint8Array, src: number, ttl = -1): void {
     try {
-      this.#stack.sendEcho(net, dst, ident, sequence, payload, src);
+      this.#stack.sendEcho(net, dst, ident, sequence, payload, src, ttl);
     } catch (err) {
       rethrow(err, 'sendto');
     }
@@ -357,7 +357,7 @@ export class RawSocket extends InetQueueSocket {
     if (this.protocol === IPPROTO_RAW) throw new NetError('EOPNOTSUPP', { syscall: 'sendto' });
     const dst = to?.address ?? (this.remote.address !== 0 ? this.remote.address : undefined);
     if (dst === undefined) throw new NetError('EDESTADDRREQ', { syscall: 'sendto' });
-    this.#raw.output(this.net, this.protocol, dst >>> 0, this.local.address, data);
+    this.#raw.output(this.net, this.protocol, dst >>> 0, this.local.address, data, this.ttl);
   }
 
   /** Two: a raw socket is in its table from creation to close (`raw_hash_sk`). */
@@ -450,9 +450,9 @@ export class RawProtocol {
   }
 
   /** @internal send one datagram of `protocol` carrying `data`. */
-  output(net: Net, protocol: number, dst: number, src: number, data: Uint8Array): void {
+  output(net: Net, protocol: number, dst: number, src: number, data: Uint8Array, ttl = -1): void {
     try {
-      this.#stack.send(net, { dst, ...(src === 0 ? {} : { src }), protocol, payload: data });
+      this.#stack.send(net, { dst, ...(src === 0 ? {} : { src }), protocol, payload: data, ttl });
     } catch (err) {
       rethrow(err, 'sendto');
     }

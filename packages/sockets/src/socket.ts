@@ -33,6 +33,9 @@ export const SOL = { IP: 0, SOCKET: 1, TCP: 6, UDP: 17 } as const;
  */
 export const SO = { REUSEADDR: 2, TYPE: 3, ERROR: 4, RCVBUF: 8, REUSEPORT: 15, PROTOCOL: 38, DOMAIN: 39 } as const;
 
+/** `SOL_IP` options netstage has (`include/uapi/linux/in.h`): `IP_TTL`. */
+export const IP = { TTL: 2 } as const;
+
 const AF_NUMBER: Readonly<Record<Family, number>> = { unix: 1, inet: 2, inet6: 10, netlink: 16, packet: 17 };
 const SOCK_NUMBER: Readonly<Record<SocketType, number>> = { stream: 1, dgram: 2, raw: 3 };
 
@@ -173,7 +176,7 @@ export abstract class Socket extends OpenFile {
   setsockopt(level: number, name: number, value: number): void {
     if (!Number.isInteger(value)) throw new NetError('EINVAL', { syscall: 'setsockopt' });
     if (level !== SOL.SOCKET) {
-      this.protocolOption(level, name, 'set');
+      this.protocolOption(level, name, 'set', value);
       return;
     }
     switch (name) {
@@ -231,11 +234,12 @@ export abstract class Socket extends OpenFile {
    * `nf_setsockopt`, which answers ENOPROTOOPT when no netfilter module registered it —
    * netfilter is out of netstage's scope), and `getsockopt` at a level that is neither
    * `SOL_IP` nor the socket's protocol with EOPNOTSUPP; AF_UNIX, which has no
-   * protocol options, with EOPNOTSUPP; the other families with ENOPROTOOPT.
+   * protocol options, with EOPNOTSUPP; the other families with ENOPROTOOPT. Protocols
+   * that have options override it (`value` is what `setsockopt` was given).
    *
    * @throws NetError as described.
    */
-  protected protocolOption(level: number, _name: number, op: 'set' | 'get'): number {
+  protected protocolOption(level: number, _name: number, op: 'set' | 'get', _value = 0): number {
     const syscall = op === 'set' ? 'setsockopt' : 'getsockopt';
     if (this.family === 'unix') throw new NetError('EOPNOTSUPP', { syscall });
     if (this.family === 'inet' && op === 'get' && level !== SOL.IP && level !== this.protocol) {

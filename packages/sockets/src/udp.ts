@@ -161,7 +161,7 @@ export class UdpSocket extends InetQueueSocket {
       this.#udp.hash(this);
     }
     const src = this.local.address !== 0 ? this.local.address : r.src;
-    this.#udp.output(this.net, src, this.local.port, dst, data);
+    this.#udp.output(this.net, src, this.local.port, dst, data, this.ttl);
   }
 
   /** Two while in the port table (the table's `sock_hold`), else one. */
@@ -372,10 +372,10 @@ export class UdpProtocol implements SocketFamily {
   }
 
   /** @internal build and send one datagram (`udp_send_skb`). */
-  output(net: Net, src: number, sport: number, dst: SockAddrIn, data: Uint8Array): void {
+  output(net: Net, src: number, sport: number, dst: SockAddrIn, data: Uint8Array, ttl = -1): void {
     const payload = new Uint8Array(UDP_HEADER_LENGTH + data.length);
     emitUdp({ sourcePort: sport, destinationPort: dst.port, payloadLength: data.length }, data, payload, 0, src, dst.address >>> 0);
-    this.#stack.send(net, { dst: dst.address >>> 0, src, protocol: IPPROTO_UDP, payload });
+    this.#stack.send(net, { dst: dst.address >>> 0, src, protocol: IPPROTO_UDP, payload, ttl });
     this.mib(net).count('OutDatagrams');
   }
 

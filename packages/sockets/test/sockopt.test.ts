@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SO, SOL, UDP, socketLayer, type Socket } from '../src/index.js';
+import { netdev } from '@netstage/devices';
+import { IPV4_SYSCTLS } from '@netstage/ipv4';
+import { IP, SO, SOL, UDP, socketLayer, type Socket } from '../src/index.js';
 import { ip, netErrorOf, pair, text, world, type World } from './support.js';
 
 // Figures checked with Python's socket module on a 6.18 kernel (net.core.rmem_max set
@@ -26,6 +28,29 @@ describe('setsockopt and getsockopt (net/core/sock.c)', () => {
       s.setsockopt(SOL.SOCKET, SO.RCVBUF, asked);
       expect(s.getsockopt(SOL.SOCKET, SO.RCVBUF), `SO_RCVBUF ${asked}`).toBe(got);
     }
+    w.end();
+  });
+
+  // do_ip_setsockopt / do_ip_getsockopt (net/ipv4/ip_sockglue.c), checked with Python on 6.18:
+  // IP_TTL reads ip_default_ttl until set, takes 1..255 or -1 (back to the default), EINVAL otherwise.
+  it('IP_TTL: the default until set, 1-255 or -1, EINVAL otherwise; datagrams leave with it', () => {
+    const w = world();
+    const { a } = pair(w);
+    const tx = w.udp(a.sh).sock;
+    expect(tx.getsockopt(SOL.IP, IP.TTL)).toBe(64);
+    for (const bad of [0, 256, -2]) expect(netErrorOf(() => tx.setsockopt(SOL.IP, IP.TTL, bad))?.code, `IP_TTL ${bad}`).toBe('EINVAL');
+    expect(tx.getsockopt(SOL.IP, IP.TTL)).toBe(64);
+    tx.setsockopt(SOL.IP, IP.TTL, 5);
+    expect(tx.getsockopt(SOL.IP, IP.TTL)).toBe(5);
+    const veth0 = netdev(w.kernel).byName(a.net, 'veth0');
+    veth0?.startCapture();
+    tx.send(text('x'), { address: ip('10.200.0.2'), port: 9 });
+    w.kernel.clock.runUntilIdle();
+    const out = (veth0?.stopCapture() ?? []).filter((f) => f.direction === 'out' && f.bytes[12] === 0x08 && f.bytes[13] === 0x00);
+    expect(out.map((f) => f.bytes[14 + 8])).toEqual([5]);
+    tx.setsockopt(SOL.IP, IP.TTL, -1);
+    a.net.state(IPV4_SYSCTLS).ipDefaultTtl = 33;
+    expect(tx.getsockopt(SOL.IP, IP.TTL)).toBe(33);
     w.end();
   });
 

@@ -16,16 +16,18 @@ const linux = linuxAvailable();
 const NAMESPACES = ['nst-a', 'nst-b'];
 
 /** Make the namespaces on Linux, IPv6 off in each (netstage models no IPv6). */
-const LINUX_PROLOGUE = NAMESPACES.map(
-  (n) => `ip netns add ${n} && ip netns exec ${n} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`,
-).join(' && ');
+function linuxPrologue(namespaces: readonly string[]): string {
+  return namespaces
+    .map((n) => `ip netns add ${n} && ip netns exec ${n} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`)
+    .join(' && ');
+}
 
 /** Run `body` as `bash s.sh` on Linux after the prologue; stdout, stderr, status. */
-function onLinux(body: string): { stdout: string; stderr: string; status: number } {
+function onLinux(body: string, namespaces: readonly string[]): { stdout: string; stderr: string; status: number } {
   const steps = [
-    `${LINUX_PROLOGUE} && mkdir -p /tmp/nst-shell && echo ${Buffer.from(body).toString('base64')} | base64 -d > /tmp/nst-shell/s.sh`,
+    `${linuxPrologue(namespaces)} && mkdir -p /tmp/nst-shell && echo ${Buffer.from(body).toString('base64')} | base64 -d > /tmp/nst-shell/s.sh`,
     'cd /tmp/nst-shell && LC_ALL=C bash s.sh',
-    `${NAMESPACES.map((n) => `ip netns del ${n}`).join('; ')}; rm -rf /tmp/nst-shell; ip netns list`,
+    `${namespaces.map((n) => `ip netns del ${n}`).join('; ')}; rm -rf /tmp/nst-shell; ip netns list`,
   ];
   const [made, ran, cleaned] = runLinuxSteps(steps);
   expect(made?.status).toBe(0);
@@ -35,10 +37,10 @@ function onLinux(body: string): { stdout: string; stderr: string; status: number
 }
 
 /** The same on netstage: the namespaces made first, then the body as `s.sh`. */
-function onNetstage(body: string): { stdout: string; stderr: string; status: number } {
+function onNetstage(body: string, namespaces: readonly string[]): { stdout: string; stderr: string; status: number } {
   const kernel = Kernel.boot({ layers: netstageLayers });
   const setup = new ShellSession(kernel, { io: bufferedIo() });
-  expect(setup.run(NAMESPACES.map((n) => `ip netns add ${n}\n`).join(''))).toBe(0);
+  expect(setup.run(namespaces.map((n) => `ip netns add ${n}\n`).join(''))).toBe(0);
   setup.close();
   const io = bufferedIo();
   const shell = new ShellSession(kernel, { io, name: 's.sh', lineNumbers: true });
@@ -55,9 +57,9 @@ function mask(text: string): string {
     .replace(/rtt min\/avg\/max\/mdev = [\d./]+ ms/g, 'rtt min/avg/max/mdev = T ms');
 }
 
-function compare(body: string): void {
-  const real = onLinux(body);
-  const sim = onNetstage(body);
+function compare(body: string, namespaces: readonly string[] = NAMESPACES): void {
+  const real = onLinux(body, namespaces);
+  const sim = onNetstage(body, namespaces);
   expect({ stdout: mask(sim.stdout), stderr: mask(sim.stderr), status: sim.status }).toEqual({
     stdout: mask(real.stdout),
     stderr: mask(real.stderr),
@@ -118,5 +120,30 @@ echo 'hello over veth' | ip netns exec nst-a nc -u -w 1 10.200.0.2 4000
 wait
 ip netns exec nst-b cat /proc/net/snmp | grep '^Udp:'
 `);
+  });
+
+  it('through a router: forwarding, ping -t 1 answered by Time to live exceeded, -t 2 arriving with ttl 63', { timeout: 60_000 }, () => {
+    compare(
+      `ip -n nst-h1 link add eth0 address 02:00:00:00:01:02 type veth peer name r-h1 address 02:00:00:00:01:01 netns nst-r
+ip -n nst-h2 link add eth0 address 02:00:00:00:02:02 type veth peer name r-h2 address 02:00:00:00:02:01 netns nst-r
+ip -n nst-h1 addr add 10.0.1.2/24 dev eth0
+ip -n nst-r addr add 10.0.1.1/24 dev r-h1
+ip -n nst-r addr add 10.0.2.1/24 dev r-h2
+ip -n nst-h2 addr add 10.0.2.2/24 dev eth0
+ip -n nst-h1 link set eth0 up
+ip -n nst-r link set r-h1 up
+ip -n nst-r link set r-h2 up
+ip -n nst-h2 link set eth0 up
+ip -n nst-h1 route add default via 10.0.1.1
+ip -n nst-h2 route add default via 10.0.2.1
+ip netns exec nst-h1 ping -c 1 -W 1 10.0.2.2; echo "status $?"
+ip netns exec nst-r sysctl -w net.ipv4.ip_forward=1
+ip netns exec nst-h1 ping -c 1 -t 1 10.0.2.2; echo "status $?"
+ip netns exec nst-h1 ping -c 1 -t 2 10.0.2.2; echo "status $?"
+ip netns exec nst-r cat /proc/net/snmp | grep -E '^(Ip|Icmp):'
+ip -n nst-h2 route get 10.0.1.2
+`,
+      ['nst-h1', 'nst-r', 'nst-h2'],
+    );
   });
 });

@@ -15,8 +15,7 @@
  * the summary's `time Nms` is the virtual time from the first request to the last
  * (`(count - 1) × interval`), where real runs show a few ms more.
  *
- * Not modelled: `-t` is checked but requests leave with the default TTL (sockets have
- * no `IP_TTL` yet); `-I DEV` picks DEV's address as the source but does not bind the
+ * `-t TTL` sets the echo socket's `IP_TTL`, as iputils does. Not modelled: `-I DEV` picks DEV's address as the source but does not bind the
  * socket to the device; on a ping socket (no `IP_RECVERR` yet) ICMP errors are not
  * reported, only on the raw socket; name resolution (every name is unknown).
  *
@@ -26,7 +25,7 @@
 import { NetError, type Task } from '@netstage/core-net';
 import { netdev } from '@netstage/devices';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIME_EXCEEDED, RT_SCOPE, emitIcmp, icmpBufferLength, ipv4, ipv4ToString, parseIpv4 } from '@netstage/ipv4';
-import { socketLayer, type Datagram, type PingSocket, type RawSocket, type UdpSocket } from '@netstage/sockets';
+import { IP, SOL, socketLayer, type Datagram, type PingSocket, type RawSocket, type UdpSocket } from '@netstage/sockets';
 
 /** The echo socket: a ping socket or a raw ICMP one. */
 type EchoSocket = PingSocket | RawSocket;
@@ -350,6 +349,8 @@ export const pingCommand: Command = function* (ctx) {
     const opened = openEchoSocket(ctx, task);
     fd = opened.fd;
     const { sock, raw } = opened;
+    // iputils: setsockopt(IP_TTL) with -t; 0 was refused above, as the kernel refuses it.
+    if (o.ttl !== undefined) sock.setsockopt(SOL.IP, IP.TTL, o.ttl);
     const { src, from } = pickSource(ctx, task, o, dst);
     if (o.iface !== undefined) sock.bind({ address: src, port: 0 });
     const ident = raw ? ctx.kernel.random.nextInt(0x10000) : 0;
