@@ -2,7 +2,7 @@
 // matrix of a script, and the built-in session.
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '@netstage/core-net';
-import { bufferedIo, demoCommand, matrixCommand, netstageLayers, runNetstage, runScript, stageMatrix, type CommandIo } from '../src/index.js';
+import { InteractiveShell, bufferedIo, demoCommand, matrixCommand, netstageLayers, runNetstage, runScript, stageMatrix, type CommandIo } from '../src/index.js';
 
 function withFiles(files: Record<string, string>): CommandIo & { stdout(): string; stderr(): string } {
   const io = bufferedIo();
@@ -143,5 +143,32 @@ describe('--help', () => {
     const bad = bufferedIo();
     expect(runNetstage(['frob'], bad)).toBe(2);
     expect(bad.stderr()).toMatch(/^netstage: unknown command 'frob'\nUsage: netstage COMMAND/);
+  });
+});
+
+describe('netstage shell', () => {
+  it('the prompt names the namespace; ip netns exec NAME bash enters it, exit comes back; jobs live across lines', () => {
+    const io = bufferedIo();
+    const sh = new InteractiveShell(io, { stage: 'all', seed: 1 });
+    expect(sh.prompt()).toBe('netstage:init# ');
+    sh.line('ip netns add red');
+    sh.line('ip netns exec nosuch bash');
+    expect(io.stderr()).toBe('Cannot open network namespace "nosuch": No such file or directory\n');
+    sh.line('ip netns exec red bash');
+    expect(sh.prompt()).toBe('netstage:red# ');
+    sh.line('ip link set lo up');
+    sh.line('ping -c 1 127.0.0.1 | head -2 | tail -1');
+    sh.line('sleep 2 && echo late &');
+    sh.line('sleep 1 && echo early &');
+    sh.line('wait');
+    expect(io.stdout()).toMatch(/early\nlate\n$/);
+    expect(sh.line('exit')).toBeUndefined();
+    expect(sh.prompt()).toBe('netstage:init# ');
+    sh.line('ip -n red -br link show lo');
+    expect(io.stderr()).toBe('Cannot open network namespace "nosuch": No such file or directory\n');
+    expect(io.stdout()).toMatch(/^64 bytes from 127\.0\.0\.1: icmp_seq=1 ttl=64 time=0\.000 ms\n/);
+    expect(io.stdout()).toContain('lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n');
+    expect(sh.line('exit 3')).toBe(3);
+    sh.close();
   });
 });

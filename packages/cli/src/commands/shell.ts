@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Kernel } from '@netstage/core-net';
+import { Kernel, isNetError } from '@netstage/core-net';
 import type { CommandIo } from '../io.js';
 import { netstageLayers } from '../layers.js';
 import { ShellSession } from '../shell/interpreter.js';
@@ -16,8 +16,10 @@ import { Deadlock } from '../shell/scheduler.js';
 export const shellUsage = `Usage: netstage shell [--stage SEL] [--seed N]
 
 An interactive shell over a fresh simulated kernel: ip, ping, sysctl, cat, ls,
-ss, nc, echo, sleep, pipes, background jobs. Line editing and history come
-from the terminal (arrow keys, Ctrl-R); Ctrl-D or 'exit' leaves. Between
+ss, nc, echo, sleep, pipes, background jobs. The prompt names the shell's
+namespace; 'ip netns exec NAME bash' starts a shell inside NAME and 'exit'
+comes back. Line editing and history come from the terminal (arrow keys,
+Ctrl-R); Ctrl-D or 'exit' leaves. Between
 commands the virtual clock follows the wall clock; while a command runs,
 virtual time moves as fast as the command needs (sleep 5 returns at once).
 
@@ -40,12 +42,17 @@ Options:
  * sh.line('ip netns add red');
  * sh.line('ip netns list');
  * io.stdout();              // 'red\n'
+ * sh.line('ip netns exec red bash');
+ * sh.prompt();              // 'netstage:red# '
+ * sh.line('exit');
+ * sh.prompt();              // 'netstage:init# '
  * sh.close();
  * ```
  */
 export class InteractiveShell {
   readonly #kernel: Kernel;
-  readonly #shell: ShellSession;
+  /** The shells, outermost first: `ip netns exec NAME bash` pushes one, `exit` pops it. */
+  readonly #shells: ShellSession[] = [];
   readonly #io: CommandIo;
 
   /**
@@ -56,7 +63,11 @@ export class InteractiveShell {
   constructor(io: CommandIo, options: { readonly stage: string; readonly seed: number }) {
     this.#io = io;
     this.#kernel = Kernel.boot({ stages: options.stage, seed: options.seed, layers: netstageLayers });
-    this.#shell = new ShellSession(this.#kernel, { io });
+    this.#shells.push(new ShellSession(this.#kernel, { io }));
+  }
+
+  get #shell(): ShellSession {
+    return this.#shells[this.#shells.length - 1] as ShellSession;
   }
 
   /** The prompt: `netstage:` and the shell's namespace (`init`, or its `ip netns` name). */
@@ -73,16 +84,43 @@ export class InteractiveShell {
 
   /**
    * Run one line; returns `undefined` while the session goes on, or the status `exit`
-   * ended it with.
+   * ended it with. `ip netns exec NAME bash` (or `sh`) starts a shell inside NAME, as on
+   * Linux; its `exit` comes back here.
    */
   line(text: string): number | undefined {
+    const enter = /^\s*ip\s+netns\s+exec\s+(\S+)\s+(?:bash|sh)\s*$/.exec(text);
+    if (enter !== null) {
+      this.#enter(enter[1] as string);
+      return undefined;
+    }
     try {
       this.#shell.runLine(text);
     } catch (err) {
       if (!(err instanceof Deadlock)) throw err;
       this.#io.err(`netstage: ${err.message}\n`);
     }
-    return this.#shell.exitStatus;
+    const ended = this.#shell.exitStatus;
+    if (ended === undefined || this.#shells.length === 1) return ended;
+    this.#leave();
+    return undefined;
+  }
+
+  /** A nested shell whose task is in namespace `name`. */
+  #enter(name: string): void {
+    try {
+      const task = this.#kernel.netns.exec(name, this.#shell.task);
+      this.#shells.push(new ShellSession(this.#kernel, { io: this.#io, task }));
+    } catch (err) {
+      if (!isNetError(err)) throw err;
+      this.#io.err(`${err.detail ?? err.message}\n`);
+    }
+  }
+
+  #leave(): void {
+    const inner = this.#shells.pop();
+    if (inner === undefined) return;
+    inner.close();
+    if (inner.task.alive) inner.task.exit();
   }
 
   /** The status of the last command. */
@@ -90,8 +128,9 @@ export class InteractiveShell {
     return this.#shell.status;
   }
 
-  /** End the session: stop background jobs. */
+  /** End the session: stop background jobs, leave nested shells. */
   close(): void {
+    while (this.#shells.length > 1) this.#leave();
     this.#shell.close();
   }
 }
