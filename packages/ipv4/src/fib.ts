@@ -50,6 +50,9 @@ function maskOf(len: number): number {
   return len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
 }
 
+/** The prefix lengths of an empty table, shared so an idle table costs no array of its own. */
+const NO_LENGTHS: readonly number[] = [];
+
 /**
  * One routing table. Routes are kept per prefix length in maps keyed by the network
  * number, so a lookup is at most 33 map reads whatever the table's size or the number
@@ -61,6 +64,11 @@ function maskOf(len: number): number {
  */
 export class FibTable {
   readonly #byLen: (Map<number, Route[]> | undefined)[] = new Array<Map<number, Route[]> | undefined>(33);
+  /**
+   * The prefix lengths that have routes, longest first: a lookup reads only these maps
+   * (a namespace's tables hold a handful of lengths, so most of the 33 are empty).
+   */
+  #lens: readonly number[] = NO_LENGTHS;
   #size = 0;
 
   constructor(
@@ -85,6 +93,7 @@ export class FibTable {
       map = new Map();
       this.#byLen[route.prefixLen] = map;
     }
+    if (map.size === 0) this.#lens = [...this.#lens, route.prefixLen].sort((a, b) => b - a);
     const list = map.get(route.dst) ?? [];
     let i = 0;
     while (i < list.length && precedes(list[i] as Route, route)) i++;
@@ -99,8 +108,10 @@ export class FibTable {
     if (map === undefined || list === undefined) return false;
     const i = list.indexOf(route);
     if (i < 0) return false;
-    if (list.length === 1) map.delete(route.dst);
-    else map.set(route.dst, [...list.slice(0, i), ...list.slice(i + 1)]);
+    if (list.length === 1) {
+      map.delete(route.dst);
+      if (map.size === 0) this.#lens = this.#lens.filter((len) => len !== route.prefixLen);
+    } else map.set(route.dst, [...list.slice(0, i), ...list.slice(i + 1)]);
     this.#size--;
     return true;
   }
@@ -119,11 +130,16 @@ export class FibTable {
    * with a TOS, which match only flows of that TOS (lookups here are for TOS 0).
    */
   lookup(dst: number, minScope: number = RT_SCOPE.UNIVERSE): Route | undefined {
-    for (let len = 32; len >= 0; len--) {
+    const lens = this.#lens;
+    for (let i = 0; i < lens.length; i++) {
+      const len = lens[i] as number;
       const list = this.#byLen[len]?.get((dst & maskOf(len)) >>> 0);
       if (list === undefined) continue;
       // A route with a TOS matches only flows of that TOS; lookups here are for TOS 0.
-      for (const r of list) if (r.scope >= minScope && r.tos === 0) return r;
+      for (let j = 0; j < list.length; j++) {
+        const r = list[j] as Route;
+        if (r.scope >= minScope && r.tos === 0) return r;
+      }
     }
     return undefined;
   }

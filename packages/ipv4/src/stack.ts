@@ -6,7 +6,7 @@
  * @module
  */
 
-import { NetError, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, allocPacketBuffer, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import {
   ETH_HLEN,
   ETH_P_ARP,
@@ -22,7 +22,7 @@ import {
 import { IPV4_SYSCTLS } from './conf.js';
 import { IPFRAG_TIME, Reassembler, fragmentDatagram } from './frag.js';
 import { RT_SCOPE, type Route } from './fib.js';
-import { ipv4, type Ipv4 } from './inet.js';
+import { ipv4, type Ipv4, type RouteResult } from './inet.js';
 import { NEIGH, NEIGH_PARMS, type Neighbour, type NeighTable } from './neigh.js';
 import { SNMP, Snmp } from './snmp.js';
 import { IPV4_STAGES } from './stages.js';
@@ -78,6 +78,23 @@ export interface SendRequest {
   readonly dontFragment?: boolean;
   readonly payload: Uint8Array;
 }
+
+/**
+ * Bytes in front of a transport payload for the Ethernet and IPv4 headers (an option-less
+ * IP header): where the stack's in-place send (`Ipv4Stack.sendRouted`, internal) expects
+ * the payload to start.
+ *
+ * @remarks
+ * The headroom `udp_sendmsg` reserves (`LL_RESERVED_SPACE` + the IP header) so that
+ * `ip_send_skb` and `neigh_output` push their headers without copying the datagram.
+ *
+ * @example
+ * ```ts
+ * import { IPV4_SEND_HEADROOM } from '@netstage/ipv4';
+ * IPV4_SEND_HEADROOM; // 34: 14 bytes of Ethernet header, 20 of IPv4
+ * ```
+ */
+export const IPV4_SEND_HEADROOM = ETH_HLEN + IPV4_HEADER_LENGTH;
 
 /** An ICMP message seen by a namespace, as the ping sockets of the next layer will be. */
 export interface IcmpEvent {
@@ -206,41 +223,55 @@ export class Ipv4Stack {
    *   path MTU (fragmentation comes with the next part of the layer).
    */
   send(net: Net, req: SendRequest): void {
-    const mib = this.snmp(net);
     let result;
     try {
       result = this.#ip.routeLookup(net, req.dst);
     } catch (err) {
-      if (err instanceof NetError && err.code === 'ENETUNREACH') mib.ip('OutNoRoutes');
+      if (err instanceof NetError && err.code === 'ENETUNREACH') this.snmp(net).ip('OutNoRoutes');
       throw err;
     }
-    const dev = result.dev;
+    const frame = allocPacketBuffer(IPV4_SEND_HEADROOM + req.payload.length);
+    frame.set(req.payload, IPV4_SEND_HEADROOM);
+    this.sendRouted(net, result, frame, req.dst, req.src ?? result.src, req.protocol, req.ttl ?? -1, req.tos ?? 0, req.dontFragment === true);
+  }
+
+  /**
+   * @internal {@link Ipv4Stack.send} for a transport that has routed already and built
+   * its datagram in place (`udp_send_skb` → `ip_send_skb` with the skb's route and
+   * headroom): `frame` holds the transport payload from {@link IPV4_SEND_HEADROOM} on,
+   * and the stack writes the IP and link headers in front of it — one buffer per
+   * datagram, no copy, no request object. `route` is what `routeLookup(net, dst)`
+   * returned; `ttl` negative means the namespace's `ip_default_ttl`.
+   *
+   * @throws NetError ENETUNREACH when the route has no device; EMSGSIZE for a
+   *   DF datagram larger than the device's MTU.
+   */
+  sendRouted(net: Net, route: RouteResult, frame: Uint8Array, dst: number, src: number, protocol: number, ttl: number, tos: number, dontFragment: boolean): void {
+    const dev = route.dev;
     if (dev === undefined) throw new NetError('ENETUNREACH');
-    const total = IPV4_HEADER_LENGTH + req.payload.length;
-    if (total > dev.mtu && req.dontFragment === true) throw new NetError('EMSGSIZE');
-    mib.ip('OutRequests');
-    const frame = new Uint8Array(ETH_HLEN + total);
-    const sysctls = net.state(IPV4_SYSCTLS);
+    const payloadLength = frame.length - IPV4_SEND_HEADROOM;
+    const total = IPV4_HEADER_LENGTH + payloadLength;
+    if (total > dev.mtu && dontFragment) throw new NetError('EMSGSIZE');
+    this.snmp(net).ip('OutRequests');
     emitIpv4Header(
       {
-        source: req.src ?? result.src,
-        destination: req.dst >>> 0,
-        protocol: req.protocol,
-        ttl: req.ttl === undefined || req.ttl < 0 ? sysctls.ipDefaultTtl : req.ttl,
-        tos: req.tos ?? 0,
+        source: src,
+        destination: dst >>> 0,
+        protocol,
+        ttl: ttl < 0 ? net.state(IPV4_SYSCTLS).ipDefaultTtl : ttl,
+        tos,
         // ip_select_ident: 0 for DF datagrams of unconnected sockets, else hashed.
-        identification: req.dontFragment === true ? 0 : this.#kernel.random.nextInt(0x10000),
-        dontFragment: req.dontFragment === true,
+        identification: dontFragment ? 0 : this.#kernel.random.nextInt(0x10000),
+        dontFragment,
         moreFragments: false,
         fragmentOffset: 0,
-        payloadLength: req.payload.length,
+        payloadLength,
       },
       frame,
       ETH_HLEN,
     );
-    frame.set(req.payload, ETH_HLEN + IPV4_HEADER_LENGTH);
-    const nexthop = result.route.gateway !== 0 ? result.route.gateway : req.dst >>> 0;
-    this.#fragmentAndOutput(net, dev, nexthop, frame, result.type === 'broadcast');
+    const nexthop = route.route.gateway !== 0 ? route.route.gateway : dst >>> 0;
+    this.#fragmentAndOutput(net, dev, nexthop, frame, route.type === 'broadcast');
   }
 
   /** `ip_finish_output` → `ip_fragment` when the datagram is bigger than the device's MTU. */
@@ -488,13 +519,15 @@ export class Ipv4Stack {
       return;
     }
     const dst = packet.destination;
-    const broadcast = dst === 0xffffffff || this.#isBroadcast(net, dst);
+    // One table walk where the tables are open; else the two gated questions.
+    const disposition = dst === 0xffffffff ? 'broadcast' : this.#ip.inputDisposition(net, dst);
+    const broadcast = disposition === undefined ? this.#isBroadcast(net, dst) : disposition === 'broadcast';
     if (broadcast) {
       // ip_rcv_finish_core: a datagram routed as RTN_BROADCAST.
       mib.ipExt('InBcastPkts');
       mib.ipExt('InBcastOctets', packet.totalLength);
     }
-    if (broadcast || this.#ip.isLocal(net, dst)) {
+    if (broadcast || (disposition === undefined ? this.#ip.isLocal(net, dst) : disposition === 'local')) {
       this.#localDeliver(net, packet.bytes.subarray(0, packet.totalLength), dev, broadcast, packet.protocol, packet.moreFragments || packet.fragmentOffset !== 0);
       return;
     }

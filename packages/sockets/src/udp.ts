@@ -5,14 +5,14 @@
  * @module
  */
 
-import { NetError, defineNetKey, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, allocPacketBuffer, defineNetKey, readU16, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
-import { ipv4, ipv4Stack, type Ipv4, type Ipv4Stack } from '@netstage/ipv4';
+import { IPV4_SEND_HEADROOM, ipv4, ipv4Stack, type Ipv4, type Ipv4Stack, type RouteResult } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
 import { SOCK_LIST, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
-import { UDP_HEADER_LENGTH, UdpDatagram, emitUdp, isUdpError } from './wire/udp.js';
+import { UDP_HEADER_LENGTH, emitUdp, udpDatagramError } from './wire/udp.js';
 
 /** `IPPROTO_UDP`. */
 export const IPPROTO_UDP = 17;
@@ -51,6 +51,9 @@ export const SK_MEMORY_PCPU_RESERVE = 256;
 
 
 
+/** Each `Udp:` field's index in {@link UDP_MIB}: a property read per count, not a search of the list. */
+const UDP_MIB_INDEX = Object.fromEntries(UDP_MIB.map((f, i) => [f, i])) as Record<UdpMibField, number>;
+
 /** One namespace's UDP state: the port table, the counters, the ephemeral range. */
 export class UdpNet {
   /** Sockets by local port. */
@@ -62,13 +65,13 @@ export class UdpNet {
 
   /** Count a `Udp:` event. */
   count(field: UdpMibField, by = 1): void {
-    const i = UDP_MIB.indexOf(field);
+    const i = UDP_MIB_INDEX[field];
     this.mib[i] = (this.mib[i] ?? 0) + by;
   }
 
   /** A counter. */
   get(field: UdpMibField): number {
-    return this.mib[UDP_MIB.indexOf(field)] ?? 0;
+    return this.mib[UDP_MIB_INDEX[field]] ?? 0;
   }
 }
 
@@ -161,7 +164,7 @@ export class UdpSocket extends InetQueueSocket {
       this.#udp.hash(this);
     }
     const src = this.local.address !== 0 ? this.local.address : r.src;
-    this.#udp.output(this.net, src, this.local.port, dst, data, this.ttl);
+    this.#udp.output(this.net, src, this.local.port, dst, data, this.ttl, r);
   }
 
   /** Two while in the port table (the table's `sock_hold`), else one. */
@@ -358,10 +361,9 @@ export class UdpProtocol implements SocketFamily {
   }
 
   /** @internal a route for a socket call, or the call's error. */
-  route(net: Net, dst: number, syscall: string): { src: number } {
+  route(net: Net, dst: number, syscall: string): RouteResult {
     try {
-      const r = this.#ip.routeLookup(net, dst);
-      return { src: r.src };
+      return this.#ip.routeLookup(net, dst);
     } catch (err) {
       if (err instanceof NetError) {
         if (err.code === 'ENETUNREACH') this.#stack.snmp(net).ip('OutNoRoutes');
@@ -371,11 +373,17 @@ export class UdpProtocol implements SocketFamily {
     }
   }
 
-  /** @internal build and send one datagram (`udp_send_skb`). */
-  output(net: Net, src: number, sport: number, dst: SockAddrIn, data: Uint8Array, ttl = -1): void {
-    const payload = new Uint8Array(UDP_HEADER_LENGTH + data.length);
-    emitUdp({ sourcePort: sport, destinationPort: dst.port, payloadLength: data.length }, data, payload, 0, src, dst.address >>> 0);
-    this.#stack.send(net, { dst: dst.address >>> 0, src, protocol: IPPROTO_UDP, payload, ttl });
+  /**
+   * @internal build and send one datagram (`udp_send_skb`) along `route`, the lookup
+   * `sendto` made for `dst` (`udp_sendmsg` routes once and hands the route down with the
+   * skb). The datagram is built in the frame it leaves in, behind the headroom the IP
+   * and link headers take, so a send allocates one buffer and copies the data once.
+   */
+  output(net: Net, src: number, sport: number, dst: SockAddrIn, data: Uint8Array, ttl: number, route: RouteResult): void {
+    const daddr = dst.address >>> 0;
+    const frame = allocPacketBuffer(IPV4_SEND_HEADROOM + UDP_HEADER_LENGTH + data.length);
+    emitUdp({ sourcePort: sport, destinationPort: dst.port, payloadLength: data.length }, data, frame, IPV4_SEND_HEADROOM, src, daddr);
+    this.#stack.sendRouted(net, route, frame, daddr, src, IPPROTO_UDP, ttl, 0, false);
     this.mib(net).count('OutDatagrams');
   }
 
@@ -401,19 +409,22 @@ export class UdpProtocol implements SocketFamily {
     const ihl = ((packet[0] ?? 0) & 0x0f) * 4;
     const src = readU32(packet, 12);
     const dst = readU32(packet, 16);
-    const d = UdpDatagram.check(packet.subarray(ihl), src, dst);
-    if (isUdpError(d)) {
-      if (d.kind === 'checksum') mib.count('InCsumErrors');
+    // Checked and read in place: no view or datagram object per packet.
+    const bad = udpDatagramError(packet, ihl, src, dst);
+    if (bad !== undefined) {
+      if (bad.kind === 'checksum') mib.count('InCsumErrors');
       mib.count('InErrors');
       return;
     }
-    const sock = this.lookup(net, src, d.sourcePort, dst, d.destinationPort);
+    const sourcePort = readU16(packet, ihl);
+    const sock = this.lookup(net, src, sourcePort, dst, readU16(packet, ihl + 2));
     if (sock === undefined) {
       mib.count('NoPorts');
       if (dst !== 0xffffffff && (dst >>> 28) !== 0xe) this.#stack.icmpSend(net, 3, 3, packet, dev);
       return;
     }
-    if (sock._deliver({ data: d.payload.slice(), from: { address: src, port: d.sourcePort } })) {
+    const data = packet.slice(ihl + UDP_HEADER_LENGTH, ihl + readU16(packet, ihl + 4));
+    if (sock._deliver({ data, from: { address: src, port: sourcePort } })) {
       mib.count('InDatagrams');
     } else {
       mib.count('RcvbufErrors');

@@ -1,26 +1,55 @@
 /**
- * `npm run bench`: the UDP benchmark with 0, 1, 100 and 10,000 other namespaces alive,
- * printed as a table. CPU time, not wall time, and the best of three runs per row, so a
- * busy machine disturbs the figures less; compare rows, not machines.
+ * `npm run bench`: the suite of issue 8 (see `suite.ts`), printed line by line, then its
+ * targets table, and written as JSON to `bench/results/<YYYY-MM-DD>.json` at the
+ * repository root, or to the path after `--json`.
+ *
+ * ```sh
+ * node --expose-gc --max-old-space-size=12288 --import tsx src/main.ts [--quick] [--no-kernel] [--json PATH]
+ * ```
+ *
+ * `--quick` runs every benchmark for a fraction of a second (small counts, one run) so a
+ * test can prove the suite still runs; `--no-kernel` skips the real kernel's rows even
+ * as root. Relative `--json` paths are taken from the directory npm was started in.
  *
  * @module
  */
 
-import { udpBench, type UdpBenchResult } from './udp.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSuite } from './suite.js';
 
-const datagrams = Number(process.env['BENCH_DATAGRAMS'] ?? 200_000);
-const runs = Number(process.env['BENCH_RUNS'] ?? 3);
-udpBench({ others: 0, datagrams: 50_000 }); // warm the JIT
-console.log(`UDP, 64-byte datagrams, namespace A -> B over veth, ${datagrams} per run, best of ${runs}`);
-console.log('other namespaces | delivered | CPU ms | datagrams per CPU second');
-for (const others of [0, 1, 100, 10_000]) {
-  let best: UdpBenchResult | undefined;
-  for (let i = 0; i < runs; i++) {
-    const r = udpBench({ others, datagrams });
-    if (best === undefined || r.cpuMs < best.cpuMs) best = r;
+const usage = 'usage: main.ts [--quick] [--no-kernel] [--json PATH]';
+
+function parse(argv: readonly string[]): { quick: boolean; kernel: boolean; json: string | undefined } | string {
+  let quick = false;
+  let kernel = true;
+  let json: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--no-kernel') kernel = false;
+    else if (a === '--json') {
+      json = argv[++i];
+      if (json === undefined) return `--json needs a path\n${usage}`;
+    } else return `unknown argument ${a ?? ''}\n${usage}`;
   }
-  if (best === undefined) break;
-  console.log(
-    `${String(others).padStart(16)} | ${String(best.delivered).padStart(9)} | ${best.cpuMs.toFixed(0).padStart(6)} | ${best.perCpuSecond}`,
-  );
+  return { quick, kernel, json };
+}
+
+const args = parse(process.argv.slice(2));
+if (typeof args === 'string') {
+  console.error(args);
+  process.exitCode = 2;
+} else {
+  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  const day = new Date().toISOString().slice(0, 10);
+  const out =
+    args.json === undefined
+      ? resolve(repoRoot, 'bench', 'results', `${day}${args.quick ? '-quick' : ''}.json`)
+      : resolve(process.env['INIT_CWD'] ?? process.cwd(), args.json);
+  const report = runSuite({ quick: args.quick, kernel: args.kernel });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
 }

@@ -1,26 +1,29 @@
 /**
- * The UDP benchmark of issue 5: 64-byte datagrams from a socket in namespace A to one in
- * namespace B over a veth pair, with some number of other namespaces alive. Reports
- * delivered datagrams per second of CPU time; the figure must not fall as the number of
- * other namespaces grows, because nothing on the per-packet path looks namespaces up.
+ * UDP throughput (issue 5, issue 8 item 2): 64-byte datagrams from a connected socket in
+ * namespace A to a bound socket in namespace B, either over one veth pair with some
+ * number of other namespaces alive, or through a router namespace that forwards them
+ * (h1 — r — h2). Reports delivered datagrams per second of CPU time; over veth the figure
+ * must not fall as the number of other namespaces grows, because nothing on the
+ * per-packet path looks namespaces up.
  *
  * @module
  */
 
-import { Kernel } from '@netstage/core-net';
-import { LinkControl, devicesLayer } from '@netstage/devices';
-import { InetControl, ipv4Layer, parseIpv4 } from '@netstage/ipv4';
-import { UDP, socketLayer, socketsLayer, type UdpSocket } from '@netstage/sockets';
+import { UDP } from '@netstage/sockets';
+import { cpuMicros as processCpuMicros, collectedHeap, perCpuSecond } from './cpu-time.js';
+import { benchKernel, routedPath, udpSocket, vethPair } from './topology.js';
 
 /** What one run measures. */
 export interface UdpBenchResult {
   /** Other namespaces alive besides A, B and initNet. */
   readonly others: number;
+  /** The path the datagrams took. */
+  readonly path: 'veth' | 'router';
   /** Datagrams sent. */
   readonly sent: number;
   /** Datagrams the receiving socket read back. */
   readonly delivered: number;
-  /** B's `Udp: InDatagrams` after the run. */
+  /** The receiver's `Udp: InDatagrams` for the measured datagrams. */
   readonly inDatagrams: number;
   /** CPU time of the send-and-receive loop, in milliseconds (user + system). */
   readonly cpuMs: number;
@@ -30,20 +33,16 @@ export interface UdpBenchResult {
 
 /** How a run is shaped. */
 export interface UdpBenchOptions {
-  /** Other namespaces to create before measuring. */
+  /** Other namespaces to create before measuring (veth path only). */
   readonly others: number;
   /** Datagrams to send. */
   readonly datagrams: number;
+  /** `veth` (A — B, the default) or `router` (h1 — r — h2, r forwarding). */
+  readonly path?: 'veth' | 'router';
   /** Datagrams sent between two drains of the receiver (the receive buffer holds ~270). */
   readonly batch?: number;
   /** Reads CPU time in microseconds; defaults to `process.cpuUsage`. */
   readonly cpuMicros?: () => number;
-}
-
-function addr(text: string): number {
-  const a = parseIpv4(text);
-  if (a === undefined) throw new Error(`bad address ${text}`);
-  return a;
 }
 
 /**
@@ -52,50 +51,38 @@ function addr(text: string): number {
  * @example
  * ```ts
  * import { udpBench } from './udp.js';
- * const r = udpBench({ others: 10, datagrams: 500 });
- * r.delivered; // 500
+ * udpBench({ others: 10, datagrams: 500 }).delivered; // 500
+ * udpBench({ others: 0, datagrams: 500, path: 'router' }).delivered; // 500
  * ```
  */
 export function udpBench(options: UdpBenchOptions): UdpBenchResult {
   const batch = options.batch ?? 128;
-  const cpuMicros =
-    options.cpuMicros ??
-    ((): number => {
-      const u = process.cpuUsage();
-      return u.user + u.system;
-    });
-  const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
-  const links = new LinkControl(kernel);
-  const inet = new InetControl(kernel);
-  for (let i = 0; i < options.others; i++) kernel.netns.add(`bench-other-${i}`);
-  kernel.netns.add('bench-a');
-  kernel.netns.add('bench-b');
-  const a = kernel.netns.exec('bench-a', kernel.initTask);
-  const b = kernel.netns.exec('bench-b', kernel.initTask);
-  const fdB = kernel.netns.open('bench-b', a);
-  links.add(a, { kind: 'veth', name: 'veth0', peer: { name: 'veth1', netns: { fd: fdB } } });
-  a.close(fdB);
-  inet.addAddress(a, 'veth0', { local: addr('10.200.0.1'), prefixLen: 24 });
-  inet.addAddress(b, 'veth1', { local: addr('10.200.0.2'), prefixLen: 24 });
-  links.set(a, 'veth0', { up: true });
-  links.set(b, 'veth1', { up: true });
-  kernel.clock.runUntilIdle();
-
-  const sockets = socketLayer(kernel);
-  const rx = sockets.fdSocket(b, sockets.socket(b, 'inet', 'dgram')) as UdpSocket;
-  rx.bind({ address: 0, port: 4000 });
-  const tx = sockets.fdSocket(a, sockets.socket(a, 'inet', 'dgram')) as UdpSocket;
-  tx.connect({ address: addr('10.200.0.2'), port: 4000 });
+  const path = options.path ?? 'veth';
+  const cpuMicros = options.cpuMicros ?? processCpuMicros;
+  const kernel = benchKernel();
+  let from, to;
+  if (path === 'veth') {
+    const { a, b } = vethPair(kernel, options.others);
+    from = a;
+    to = b;
+  } else {
+    const { h1, h2 } = routedPath(kernel);
+    from = h1;
+    to = h2;
+  }
+  const rx = udpSocket(kernel, to, { port: 4000 });
+  const tx = udpSocket(kernel, from, { to: { address: to.address, port: 4000 } });
   const payload = new Uint8Array(64).fill(0x5a);
 
   // One datagram first, so ARP has resolved before the clock starts.
   tx.send(payload);
   kernel.clock.runUntilIdle();
   rx.recv();
+  const before = to.net.state(UDP).get('InDatagrams');
 
-  // Start from a collected heap (when node runs with --expose-gc), so a row does not pay
+  // Start from a collected heap (when node runs with --expose-gc), so a run does not pay
   // for the garbage of building its namespaces.
-  (globalThis as { gc?: () => void }).gc?.();
+  collectedHeap();
   let delivered = 0;
   const start = cpuMicros();
   for (let sent = 0; sent < options.datagrams; ) {
@@ -109,13 +96,13 @@ export function udpBench(options: UdpBenchOptions): UdpBenchResult {
     }
   }
   const cpuMs = (cpuMicros() - start) / 1000;
-  const inDatagrams = b.net.state(UDP).get('InDatagrams') - 1;
   return {
-    others: options.others,
+    others: path === 'veth' ? options.others : 0,
+    path,
     sent: options.datagrams,
     delivered,
-    inDatagrams,
+    inDatagrams: to.net.state(UDP).get('InDatagrams') - before,
     cpuMs,
-    perCpuSecond: cpuMs > 0 ? Math.round(delivered / (cpuMs / 1000)) : Infinity,
+    perCpuSecond: perCpuSecond(delivered, cpuMs),
   };
 }

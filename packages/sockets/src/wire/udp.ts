@@ -162,11 +162,37 @@ const field = {
 
 /** The first thing wrong with `bytes` as a UDP datagram, in `__udp4_lib_rcv()`'s order. */
 function validate(bytes: Uint8Array, source: number, destination: number): UdpError | undefined {
-  if (bytes.length < UDP_HEADER_LENGTH) return { kind: 'truncated' };
-  const length = word(bytes, field.LENGTH);
-  if (length > bytes.length || length < UDP_HEADER_LENGTH) return { kind: 'length' };
-  if (word(bytes, field.CHECKSUM) === 0) return undefined;
-  const sum = checksumAccumulate(bytes, 0, length, pseudoHeaderSum(source, destination, length));
+  return udpDatagramError(bytes, 0, source, destination);
+}
+
+/**
+ * What {@link UdpDatagram.check} finds wrong with the datagram that starts `offset` bytes
+ * into `bytes` and runs at most to its end, or undefined when it is a UDP datagram — with
+ * no view made: a receive path reads the header fields from `bytes` itself afterwards.
+ * Never throws.
+ *
+ * @remarks
+ * `__udp4_lib_rcv()` in `net/ipv4/udp.c` checks the header in place in the skb, after
+ * the IP header (`skb_transport_header`); the checks and their order are those of
+ * {@link UdpError}. RFC 768.
+ *
+ * @example
+ * ```ts
+ * import { udpDatagramError } from '@netstage/sockets';
+ * // 20 bytes of IP header (not read), then 10.200.0.1:45678 -> 10.200.0.2:4000, "hello"
+ * const packet = new Uint8Array(20 + 13);
+ * packet.set([0xb2, 0x6e, 0x0f, 0xa0, 0x00, 0x0d, 0xe4, 0x60, 0x68, 0x65, 0x6c, 0x6c, 0x6f], 20);
+ * udpDatagramError(packet, 20, 0x0ac80001, 0x0ac80002); // undefined: a good datagram
+ * udpDatagramError(packet, 26, 0x0ac80001, 0x0ac80002); // { kind: 'truncated' }
+ * ```
+ */
+export function udpDatagramError(bytes: Uint8Array, offset: number, source: number, destination: number): UdpError | undefined {
+  const available = bytes.length - offset;
+  if (available < UDP_HEADER_LENGTH) return { kind: 'truncated' };
+  const length = word(bytes, offset + field.LENGTH);
+  if (length > available || length < UDP_HEADER_LENGTH) return { kind: 'length' };
+  if (word(bytes, offset + field.CHECKSUM) === 0) return undefined;
+  const sum = checksumAccumulate(bytes, offset, length, pseudoHeaderSum(source, destination, length));
   return sum === U16_MAX ? undefined : { kind: 'checksum' };
 }
 
