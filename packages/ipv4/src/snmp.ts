@@ -133,28 +133,33 @@ const ECN_FIELDS = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'] as co
  * ```
  */
 export class Snmp {
-  readonly #ip = new Float64Array(IP_MIB.length);
-  readonly #icmp = new Float64Array(ICMP_MIB.length);
-  readonly #ipExt = new Float64Array(IPEXT_MIB.length);
+  // Created on first count: an idle namespace carries no counter arrays (DESIGN.md §6:
+  // an idle namespace is small). A missing array reads as all zeros.
+  #ip: Float64Array | undefined;
+  #icmp: Float64Array | undefined;
+  #ipExt: Float64Array | undefined;
   /** `IcmpMsg:` InType0..255 then OutType0..255. */
-  readonly #icmpMsg = new Float64Array(512);
+  #icmpMsg: Float64Array | undefined;
 
   /** Count an `Ip:` event. */
   ip(field: IpMib, by = 1): void {
+    const a = (this.#ip ??= new Float64Array(IP_MIB.length));
     const i = IP_INDEX[field];
-    this.#ip[i] = (this.#ip[i] ?? 0) + by;
+    a[i] = (a[i] ?? 0) + by;
   }
 
   /** Count an `Icmp:` event. */
   icmp(field: IcmpMib, by = 1): void {
+    const a = (this.#icmp ??= new Float64Array(ICMP_MIB.length));
     const i = ICMP_INDEX[field];
-    this.#icmp[i] = (this.#icmp[i] ?? 0) + by;
+    a[i] = (a[i] ?? 0) + by;
   }
 
   /** Count an `IpExt:` event. */
   ipExt(field: IpExtMib, by = 1): void {
+    const a = (this.#ipExt ??= new Float64Array(IPEXT_MIB.length));
     const i = IPEXT_INDEX[field];
-    this.#ipExt[i] = (this.#ipExt[i] ?? 0) + by;
+    a[i] = (a[i] ?? 0) + by;
   }
 
   /** Count a received datagram in its ECN class (`IPSTATS_MIB_NOECTPKTS + (tos & 3)`). */
@@ -164,8 +169,9 @@ export class Snmp {
 
   /** Count an ICMP message of `type` in or out (`IcmpMsg:`). */
   icmpMsg(direction: 'in' | 'out', type: number): void {
+    const a = (this.#icmpMsg ??= new Float64Array(512));
     const i = (direction === 'in' ? 0 : 256) + (type & 0xff);
-    this.#icmpMsg[i] = (this.#icmpMsg[i] ?? 0) + 1;
+    a[i] = (a[i] ?? 0) + 1;
   }
 
   /** A counter's value. */
@@ -173,12 +179,12 @@ export class Snmp {
     const index: Record<string, number> = group === 'Ip' ? IP_INDEX : group === 'Icmp' ? ICMP_INDEX : IPEXT_INDEX;
     const i = Object.hasOwn(index, field) ? index[field] : undefined;
     if (i === undefined) throw new Error(`no ${group} field ${field}`);
-    return (group === 'Ip' ? this.#ip : group === 'Icmp' ? this.#icmp : this.#ipExt)[i] ?? 0;
+    return (group === 'Ip' ? this.#ip : group === 'Icmp' ? this.#icmp : this.#ipExt)?.[i] ?? 0;
   }
 
   /** `IcmpMsg:` counts by type. */
   icmpMsgCount(direction: 'in' | 'out', type: number): number {
-    return this.#icmpMsg[(direction === 'in' ? 0 : 256) + (type & 0xff)] ?? 0;
+    return this.#icmpMsg?.[(direction === 'in' ? 0 : 256) + (type & 0xff)] ?? 0;
   }
 }
 
