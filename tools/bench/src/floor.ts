@@ -1,7 +1,8 @@
 /**
  * The floor (issue 8 item 7): only the unavoidable work of one datagram's journey, in
  * the same process, as a limit the UDP rows are shown against. Per datagram: allocate
- * its bytes (the one allocation DESIGN.md §6 allows), write an Ethernet header, an IPv4
+ * its bytes (the one allocation DESIGN.md §6 allows, with the allocator netstage's
+ * packets use, `allocPacketBuffer`), write an Ethernet header, an IPv4
  * header with its checksum (Linux always computes and verifies it) and a UDP header,
  * copy the 64-byte payload in (the `sendmsg` copy), push it onto a FIFO, pop it, verify
  * the IPv4 checksum and read the headers back (addresses, protocol, lengths, ports), and
@@ -11,6 +12,7 @@
  * @module
  */
 
+import { allocPacketBuffer } from '@netstage/core-net';
 import { cpuMicros as processCpuMicros, perCpuSecond } from './cpu-time.js';
 
 /** What one run measures. */
@@ -69,7 +71,7 @@ function headerChecksum(b: Uint8Array, at: number): number {
 
 /** Write one datagram's frame from `src:sport` to `dst:dport` carrying `payload`. */
 function writeFrame(payload: Uint8Array, src: number, dst: number, sport: number, dport: number): Uint8Array {
-  const b = new Uint8Array(ETH + IP + UDP + payload.length);
+  const b = allocPacketBuffer(ETH + IP + UDP + payload.length);
   // Ethernet: destination and source MAC (locally administered), type IPv4.
   b[0] = 0x02;
   b[5] = 0x02;
