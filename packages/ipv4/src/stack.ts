@@ -6,7 +6,7 @@
  * @module
  */
 
-import { NetError, allocPacketBuffer, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, allocPacketBuffer, defineKernelKey, defineNetKey, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import {
   ETH_HLEN,
   ETH_P_ARP,
@@ -39,7 +39,7 @@ import {
   parseIcmp,
   type IcmpRepr,
 } from './wire/icmp.js';
-import { IPPROTO_ICMP, IPV4_HEADER_LENGTH, Ipv4Packet, decrementTtl, emitIpv4Header, isIpv4Error } from './wire/ipv4.js';
+import { IPPROTO_ICMP, IPV4_HEADER_LENGTH, Ipv4Packet, checkIpv4At, decrementTtl, emitIpv4Fields, isIpv4Error } from './wire/ipv4.js';
 
 /** A transport protocol on top of IPv4 (`struct net_protocol`). */
 export interface IpProtocol {
@@ -253,22 +253,21 @@ export class Ipv4Stack {
     const total = IPV4_HEADER_LENGTH + payloadLength;
     if (total > dev.mtu && dontFragment) throw new NetError('EMSGSIZE');
     this.snmp(net).ip('OutRequests');
-    emitIpv4Header(
-      {
-        source: src,
-        destination: dst >>> 0,
-        protocol,
-        ttl: ttl < 0 ? net.state(IPV4_SYSCTLS).ipDefaultTtl : ttl,
-        tos,
-        // ip_select_ident: 0 for DF datagrams of unconnected sockets, else hashed.
-        identification: dontFragment ? 0 : this.#kernel.random.nextInt(0x10000),
-        dontFragment,
-        moreFragments: false,
-        fragmentOffset: 0,
-        payloadLength,
-      },
+    // The fields go to the header writer as arguments: no repr object per datagram.
+    emitIpv4Fields(
       frame,
       ETH_HLEN,
+      src,
+      dst >>> 0,
+      protocol,
+      ttl < 0 ? net.state(IPV4_SYSCTLS).ipDefaultTtl : ttl,
+      tos,
+      // ip_select_ident: 0 for DF datagrams of unconnected sockets, else hashed.
+      dontFragment ? 0 : this.#kernel.random.nextInt(0x10000),
+      dontFragment,
+      false,
+      0,
+      payloadLength,
     );
     const nexthop = route.route.gateway !== 0 ? route.route.gateway : dst >>> 0;
     this.#fragmentAndOutput(net, dev, nexthop, frame, route.type === 'broadcast');
@@ -498,37 +497,43 @@ export class Ipv4Stack {
     if (pktType === PACKET.OTHERHOST) return;
     const net = dev.net;
     const mib = this.snmp(net);
-    const bytes = frame.subarray(ETH_HLEN);
+    // The header is checked and read where it lies in the frame: no view or packet
+    // object per datagram, only the one view handed to the protocol below.
+    const h = ETH_HLEN;
+    const length = frame.length - h;
     // ip_rcv_core: InReceives and InOctets (skb->len, padding included) first; the ECN
     // class once the fixed header is known to be IPv4.
     mib.ip('InReceives');
-    mib.ipExt('InOctets', bytes.length);
-    const b0 = bytes[0] ?? 0;
-    if (bytes.length >= IPV4_HEADER_LENGTH && b0 >> 4 === 4 && (b0 & 0x0f) >= 5) mib.ipExtEcn(bytes[1] ?? 0);
-    const packet = Ipv4Packet.check(bytes);
-    if (isIpv4Error(packet)) {
+    mib.ipExt('InOctets', Math.max(length, 0));
+    const b0 = frame[h] ?? 0;
+    if (length >= IPV4_HEADER_LENGTH && b0 >> 4 === 4 && (b0 & 0x0f) >= 5) mib.ipExtEcn(frame[h + 1] ?? 0);
+    const checked = length >= 0 ? checkIpv4At(frame, h) : checkIpv4At(frame.subarray(h), 0);
+    if (typeof checked !== 'number') {
       // ip_rcv_core: a datagram longer than what arrived is InTruncatedPkts (IpExt);
       // every other header fault is InHdrErrors, a bad checksum InCsumErrors as well.
-      const declared = bytes.length >= 4 ? ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0) : 0;
-      if (packet.kind === 'total-length' && declared > bytes.length) {
+      const declared = length >= 4 ? ((frame[h + 2] ?? 0) << 8) | (frame[h + 3] ?? 0) : 0;
+      if (checked.kind === 'total-length' && declared > length) {
         mib.ipExt('InTruncatedPkts');
       } else {
-        if (packet.kind === 'checksum') mib.ipExt('InCsumErrors');
+        if (checked.kind === 'checksum') mib.ipExt('InCsumErrors');
         mib.ip('InHdrErrors');
       }
       return;
     }
-    const dst = packet.destination;
+    const totalLength = checked;
+    const dst = readU32(frame, h + 16);
     // One table walk where the tables are open; else the two gated questions.
     const disposition = dst === 0xffffffff ? 'broadcast' : this.#ip.inputDisposition(net, dst);
     const broadcast = disposition === undefined ? this.#isBroadcast(net, dst) : disposition === 'broadcast';
     if (broadcast) {
       // ip_rcv_finish_core: a datagram routed as RTN_BROADCAST.
       mib.ipExt('InBcastPkts');
-      mib.ipExt('InBcastOctets', packet.totalLength);
+      mib.ipExt('InBcastOctets', totalLength);
     }
     if (broadcast || (disposition === undefined ? this.#ip.isLocal(net, dst) : disposition === 'local')) {
-      this.#localDeliver(net, packet.bytes.subarray(0, packet.totalLength), dev, broadcast, packet.protocol, packet.moreFragments || packet.fragmentOffset !== 0);
+      // frag_off: MF set or a non-zero offset makes it a fragment for ip_defrag.
+      const fragment = ((((frame[h + 6] ?? 0) << 8) | (frame[h + 7] ?? 0)) & 0x3fff) !== 0;
+      this.#localDeliver(net, frame.subarray(h, h + totalLength), dev, broadcast, frame[h + 9] ?? 0, fragment);
       return;
     }
     const inDev = this.#ip.inDevice(dev);
@@ -537,7 +542,7 @@ export class Ipv4Stack {
       mib.ip('InAddrErrors');
       return;
     }
-    this.#forward(net, frame, dev, packet.totalLength);
+    this.#forward(net, frame, dev, totalLength);
   }
 
   #isBroadcast(net: Net, dst: number): boolean {

@@ -12,7 +12,7 @@ import { InetQueueSocket } from './inet-queue.js';
 import { SOCK_LIST, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
-import { UDP_HEADER_LENGTH, emitUdp, udpDatagramError } from './wire/udp.js';
+import { UDP_HEADER_LENGTH, emitUdpFields, udpDatagramError } from './wire/udp.js';
 
 /** `IPPROTO_UDP`. */
 export const IPPROTO_UDP = 17;
@@ -382,7 +382,8 @@ export class UdpProtocol implements SocketFamily {
   output(net: Net, src: number, sport: number, dst: SockAddrIn, data: Uint8Array, ttl: number, route: RouteResult): void {
     const daddr = dst.address >>> 0;
     const frame = allocPacketBuffer(IPV4_SEND_HEADROOM + UDP_HEADER_LENGTH + data.length);
-    emitUdp({ sourcePort: sport, destinationPort: dst.port, payloadLength: data.length }, data, frame, IPV4_SEND_HEADROOM, src, daddr);
+    // Fields as arguments: no repr object per datagram.
+    emitUdpFields(frame, IPV4_SEND_HEADROOM, src, daddr, sport, dst.port, data.length, data);
     this.#stack.sendRouted(net, route, frame, daddr, src, IPPROTO_UDP, ttl, 0, false);
     this.mib(net).count('OutDatagrams');
   }

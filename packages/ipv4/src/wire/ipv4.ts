@@ -367,6 +367,59 @@ function validate(bytes: Uint8Array): Ipv4Error | undefined {
   return undefined;
 }
 
+/**
+ * Checks the IPv4 header at `offset` in place, as {@link Ipv4Packet.check} checks a
+ * packet's bytes, and returns its total length, or what is wrong with it. The packet is
+ * taken to run from `offset` to the end of `bytes`. Allocates nothing for a good packet.
+ *
+ * @remarks
+ * `ip_rcv_core()` in `net/ipv4/ip_input.c` on the skb as it arrives, link header still in
+ * front: the receive path checks the frame where it lies instead of making a view and a
+ * packet object per datagram. The checks, their order and the error returned are those
+ * of {@link Ipv4Packet.check} on `bytes.subarray(offset)`; the header checksum is
+ * always verified.
+ *
+ * @throws RangeError if `offset` is not an integer in `[0, bytes.length]`: a bug in the
+ * caller.
+ *
+ * @example
+ * ```ts
+ * import { IPPROTO_UDP, checkIpv4At, emitIpv4Header } from '@netstage/ipv4';
+ * const frame = new Uint8Array(14 + 28);
+ * emitIpv4Header({
+ *   source: 0x0ac80001, destination: 0x0ac80002, protocol: IPPROTO_UDP, ttl: 64, tos: 0,
+ *   identification: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0,
+ *   payloadLength: 8,
+ * }, frame, 14);
+ * checkIpv4At(frame, 14);                  // 28
+ * checkIpv4At(frame.subarray(0, 30), 14); // { kind: 'truncated', length: 16 }
+ * ```
+ */
+export function checkIpv4At(bytes: Uint8Array, offset: number): number | Ipv4Error {
+  if (!Number.isInteger(offset) || offset < 0 || offset > bytes.length) {
+    throw new RangeError(`offset must be an integer in [0, ${bytes.length}], got ${offset}`);
+  }
+  const length = bytes.length - offset;
+  // The common case, a well-formed packet, is decided on the bytes where they lie; any
+  // fault is described by validate() on a view, off the fast path, so the error is
+  // exactly the one Ipv4Packet.check gives.
+  if (length >= IPV4_HEADER_LENGTH) {
+    const versionIhl = octet(bytes, offset + field.VERSION_IHL);
+    const headerLength = (versionIhl & 0x0f) * 4;
+    if (versionIhl >>> 4 === 4 && headerLength >= IPV4_HEADER_LENGTH && headerLength <= length) {
+      const totalLength = word(bytes, offset + field.TOTAL_LENGTH);
+      if (
+        internetChecksum(bytes, offset, headerLength) === 0 &&
+        totalLength <= length &&
+        totalLength >= headerLength
+      ) {
+        return totalLength;
+      }
+    }
+  }
+  return validate(bytes.subarray(offset)) ?? word(bytes, offset + field.TOTAL_LENGTH);
+}
+
 // ---------------------------------------------------------------------------------------
 // The packet view
 // ---------------------------------------------------------------------------------------
@@ -656,38 +709,87 @@ export function parseIpv4Header(bytes: Uint8Array): Ipv4Repr | Ipv4Error {
  * ```
  */
 export function emitIpv4Header(repr: Ipv4Repr, bytes: Uint8Array, offset = 0): void {
+  emitIpv4Fields(
+    bytes,
+    offset,
+    repr.source,
+    repr.destination,
+    repr.protocol,
+    repr.ttl,
+    repr.tos,
+    repr.identification,
+    repr.dontFragment,
+    repr.moreFragments,
+    repr.fragmentOffset,
+    repr.payloadLength,
+  );
+}
+
+/**
+ * {@link emitIpv4Header} with the fields as arguments instead of an {@link Ipv4Repr}:
+ * the same checks, the same bytes, the same errors, and no object per packet.
+ *
+ * @remarks
+ * For the send path (`__ip_local_out()` → `ip_send_check()` in `net/ipv4/ip_output.c`),
+ * which writes one header per datagram: a repr object each time was a measurable share
+ * of a UDP send. The header checksum is always computed.
+ *
+ * @throws RangeError as {@link emitIpv4Header} does; a refused emit leaves `bytes`
+ * untouched.
+ *
+ * @example
+ * ```ts
+ * import { IPPROTO_UDP, emitIpv4Fields, ipv4Ttl } from '@netstage/ipv4';
+ * const bytes = new Uint8Array(28);
+ * emitIpv4Fields(bytes, 0, 0x0ac80001, 0x0ac80002, IPPROTO_UDP, 64, 0, 1, true, false, 0, 8);
+ * ipv4Ttl(bytes, 0); // 64
+ * ```
+ */
+export function emitIpv4Fields(
+  bytes: Uint8Array,
+  offset: number,
+  source: number,
+  destination: number,
+  protocol: number,
+  ttl: number,
+  tos: number,
+  identification: number,
+  dontFragment: boolean,
+  moreFragments: boolean,
+  fragmentOffset: number,
+  payloadLength: number,
+): void {
   // Check everything before writing anything: a refused emit leaves `bytes` untouched.
-  assertField('source', repr.source, 0xffff_ffff);
-  assertField('destination', repr.destination, 0xffff_ffff);
-  assertField('protocol', repr.protocol, 0xff);
-  assertField('ttl', repr.ttl, 0xff);
-  assertField('tos', repr.tos, 0xff);
-  assertField('identification', repr.identification, 0xffff);
-  assertField('fragmentOffset', repr.fragmentOffset, MAX_FRAGMENT_OFFSET);
-  if (repr.fragmentOffset % 8 !== 0) {
-    throw new RangeError(`fragmentOffset must be a multiple of 8, got ${repr.fragmentOffset}`);
+  assertField('source', source, 0xffff_ffff);
+  assertField('destination', destination, 0xffff_ffff);
+  assertField('protocol', protocol, 0xff);
+  assertField('ttl', ttl, 0xff);
+  assertField('tos', tos, 0xff);
+  assertField('identification', identification, 0xffff);
+  assertField('fragmentOffset', fragmentOffset, MAX_FRAGMENT_OFFSET);
+  if (fragmentOffset % 8 !== 0) {
+    throw new RangeError(`fragmentOffset must be a multiple of 8, got ${fragmentOffset}`);
   }
-  assertField('payloadLength', repr.payloadLength, MAX_TOTAL_LENGTH - IPV4_HEADER_LENGTH);
+  assertField('payloadLength', payloadLength, MAX_TOTAL_LENGTH - IPV4_HEADER_LENGTH);
   assertRoom(bytes, offset, IPV4_HEADER_LENGTH);
 
-  const totalLength = IPV4_HEADER_LENGTH + repr.payloadLength;
-  const fragment =
-    (repr.dontFragment ? IP_DF : 0) | (repr.moreFragments ? IP_MF : 0) | (repr.fragmentOffset / 8);
+  const totalLength = IPV4_HEADER_LENGTH + payloadLength;
+  const fragment = (dontFragment ? IP_DF : 0) | (moreFragments ? IP_MF : 0) | (fragmentOffset / 8);
   const o = offset;
   bytes[o + field.VERSION_IHL] = 0x45;
-  bytes[o + field.TOS] = repr.tos;
+  bytes[o + field.TOS] = tos;
   bytes[o + field.TOTAL_LENGTH] = totalLength >>> 8;
   bytes[o + field.TOTAL_LENGTH + 1] = totalLength & 0xff;
-  bytes[o + field.IDENTIFICATION] = repr.identification >>> 8;
-  bytes[o + field.IDENTIFICATION + 1] = repr.identification & 0xff;
+  bytes[o + field.IDENTIFICATION] = identification >>> 8;
+  bytes[o + field.IDENTIFICATION + 1] = identification & 0xff;
   bytes[o + field.FRAGMENT] = fragment >>> 8;
   bytes[o + field.FRAGMENT + 1] = fragment & 0xff;
-  bytes[o + field.TTL] = repr.ttl;
-  bytes[o + field.PROTOCOL] = repr.protocol;
+  bytes[o + field.TTL] = ttl;
+  bytes[o + field.PROTOCOL] = protocol;
   bytes[o + field.CHECKSUM] = 0;
   bytes[o + field.CHECKSUM + 1] = 0;
-  writeIpv4(bytes, o + field.SOURCE, repr.source);
-  writeIpv4(bytes, o + field.DESTINATION, repr.destination);
+  writeIpv4(bytes, o + field.SOURCE, source);
+  writeIpv4(bytes, o + field.DESTINATION, destination);
   const checksum = internetChecksum(bytes, o, IPV4_HEADER_LENGTH);
   bytes[o + field.CHECKSUM] = checksum >>> 8;
   bytes[o + field.CHECKSUM + 1] = checksum & 0xff;

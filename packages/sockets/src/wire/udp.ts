@@ -420,24 +420,56 @@ export function emitUdp(
   source: number,
   destination: number,
 ): void {
+  emitUdpFields(bytes, offset, source, destination, repr.sourcePort, repr.destinationPort, repr.payloadLength, payload);
+}
+
+/**
+ * {@link emitUdp} with the ports and payload length as arguments instead of a
+ * {@link UdpRepr}: the same checks, the same bytes, the same errors, and no object per
+ * datagram.
+ *
+ * @remarks
+ * For the send path (`udp_send_skb()` in `net/ipv4/udp.c`), which builds one header per
+ * datagram: a repr object each time was a measurable share of a UDP send. The checksum
+ * is always computed, 0 sent as 0xffff, as {@link emitUdp} describes.
+ *
+ * @throws RangeError as {@link emitUdp} does; a refused emit leaves `bytes` untouched.
+ *
+ * @example
+ * ```ts
+ * import { emitUdpFields, udpBufferLength } from '@netstage/sockets';
+ * const payload = new TextEncoder().encode('hello');
+ * const bytes = new Uint8Array(udpBufferLength(payload.length));
+ * emitUdpFields(bytes, 0, 0x0ac80001, 0x0ac80002, 45678, 4000, payload.length, payload);
+ * bytes; // b2 6e 0f a0 00 0d e4 60 68 65 6c 6c 6f (hex)
+ * ```
+ */
+export function emitUdpFields(
+  bytes: Uint8Array,
+  offset: number,
+  source: number,
+  destination: number,
+  sourcePort: number,
+  destinationPort: number,
+  payloadLength: number,
+  payload: Uint8Array | undefined,
+): void {
   // Check everything before writing anything: a refused emit leaves `bytes` untouched.
-  assertField('sourcePort', repr.sourcePort, U16_MAX);
-  assertField('destinationPort', repr.destinationPort, U16_MAX);
-  assertField('payloadLength', repr.payloadLength, MAX_DATAGRAM_LENGTH - UDP_HEADER_LENGTH);
-  if (payload !== undefined && payload.length !== repr.payloadLength) {
-    throw new RangeError(
-      `payload is ${payload.length} bytes, but payloadLength is ${repr.payloadLength}`,
-    );
+  assertField('sourcePort', sourcePort, U16_MAX);
+  assertField('destinationPort', destinationPort, U16_MAX);
+  assertField('payloadLength', payloadLength, MAX_DATAGRAM_LENGTH - UDP_HEADER_LENGTH);
+  if (payload !== undefined && payload.length !== payloadLength) {
+    throw new RangeError(`payload is ${payload.length} bytes, but payloadLength is ${payloadLength}`);
   }
   assertField('source', source, U32_MAX);
   assertField('destination', destination, U32_MAX);
-  const length = udpBufferLength(repr.payloadLength);
+  const length = udpBufferLength(payloadLength);
   assertRoom(bytes, offset, length);
 
   const o = offset;
   if (payload !== undefined) bytes.set(payload, o + field.PAYLOAD);
-  writeWord(bytes, o + field.SOURCE_PORT, repr.sourcePort);
-  writeWord(bytes, o + field.DESTINATION_PORT, repr.destinationPort);
+  writeWord(bytes, o + field.SOURCE_PORT, sourcePort);
+  writeWord(bytes, o + field.DESTINATION_PORT, destinationPort);
   writeWord(bytes, o + field.LENGTH, length);
   writeWord(bytes, o + field.CHECKSUM, 0);
   const sum = checksumAccumulate(bytes, o, length, pseudoHeaderSum(source, destination, length));
