@@ -343,24 +343,26 @@ function expectedChecksum(bytes: Uint8Array, headerLength: number): number {
 }
 
 /** The first thing wrong with `bytes` as an IPv4 packet, in `ip_rcv_core()`'s order. */
-function validate(bytes: Uint8Array): Ipv4Error | undefined {
-  const length = bytes.length;
+function validate(bytes: Uint8Array, offset = 0): Ipv4Error | undefined {
+  // Reads the header where it lies (no view), so a good packet costs no allocation.
+  const length = bytes.length - offset;
   if (length < IPV4_HEADER_LENGTH) return { kind: 'truncated', length };
-  const versionIhl = octet(bytes, field.VERSION_IHL);
+  const versionIhl = octet(bytes, offset + field.VERSION_IHL);
   const version = versionIhl >>> 4;
   if (version !== 4) return { kind: 'version', version };
   const headerLength = (versionIhl & 0x0f) * 4;
   if (headerLength < IPV4_HEADER_LENGTH || headerLength > length) {
     return { kind: 'header-length', headerLength, length };
   }
-  if (internetChecksum(bytes, 0, headerLength) !== 0) {
+  if (internetChecksum(bytes, offset, headerLength) !== 0) {
+    const header = bytes.subarray(offset);
     return {
       kind: 'checksum',
-      checksum: word(bytes, field.CHECKSUM),
-      expected: expectedChecksum(bytes, headerLength),
+      checksum: word(header, field.CHECKSUM),
+      expected: expectedChecksum(header, headerLength),
     };
   }
-  const totalLength = word(bytes, field.TOTAL_LENGTH);
+  const totalLength = word(bytes, offset + field.TOTAL_LENGTH);
   if (totalLength > length || totalLength < headerLength) {
     return { kind: 'total-length', totalLength, headerLength, length };
   }
@@ -399,25 +401,7 @@ export function checkIpv4At(bytes: Uint8Array, offset: number): number | Ipv4Err
   if (!Number.isInteger(offset) || offset < 0 || offset > bytes.length) {
     throw new RangeError(`offset must be an integer in [0, ${bytes.length}], got ${offset}`);
   }
-  const length = bytes.length - offset;
-  // The common case, a well-formed packet, is decided on the bytes where they lie; any
-  // fault is described by validate() on a view, off the fast path, so the error is
-  // exactly the one Ipv4Packet.check gives.
-  if (length >= IPV4_HEADER_LENGTH) {
-    const versionIhl = octet(bytes, offset + field.VERSION_IHL);
-    const headerLength = (versionIhl & 0x0f) * 4;
-    if (versionIhl >>> 4 === 4 && headerLength >= IPV4_HEADER_LENGTH && headerLength <= length) {
-      const totalLength = word(bytes, offset + field.TOTAL_LENGTH);
-      if (
-        internetChecksum(bytes, offset, headerLength) === 0 &&
-        totalLength <= length &&
-        totalLength >= headerLength
-      ) {
-        return totalLength;
-      }
-    }
-  }
-  return validate(bytes.subarray(offset)) ?? word(bytes, offset + field.TOTAL_LENGTH);
+  return validate(bytes, offset) ?? word(bytes, offset + field.TOTAL_LENGTH);
 }
 
 // ---------------------------------------------------------------------------------------
