@@ -173,6 +173,30 @@ function report(text: string | undefined, who: string): CpuReport {
   return JSON.parse(line) as CpuReport;
 }
 
+/**
+ * Run a server program in namespace B and a client program in namespace A (both from
+ * `src/kernel/`), wait for the client then the server, and return both CPU reports.
+ */
+function serverAndClient(
+  server: { readonly program: string; readonly args: string },
+  client: { readonly program: string; readonly args: string },
+  deadlineMs: number,
+): { server: CpuReport; client: CpuReport } {
+  const out = inPrivateNamespaces(
+    `ip netns exec nst-bench-b "$NODE" "$DIR/${server.program}.mjs" ${server.args} > "$DIR/server.json" &
+server=$!
+PIDS="$PIDS $server"
+ip netns exec nst-bench-a "$NODE" "$DIR/${client.program}.mjs" ${client.args} > "$DIR/client.json" &
+client=$!
+PIDS="$PIDS $client"
+wait $client
+wait $server
+`,
+    { pair: true, deadlineMs, outputs: ['server.json', 'client.json'] },
+  );
+  return { server: report(out.get('server.json'), server.program), client: report(out.get('client.json'), client.program) };
+}
+
 function perCpuSecond(count: number, cpuUs: number): number {
   return cpuUs > 0 ? Math.round(count / (cpuUs / 1e6)) : Infinity;
 }
@@ -210,20 +234,11 @@ export function kernelUdpThroughput(o: { datagrams: number; size: number }): { p
   checkCount('datagrams', o.datagrams, 1, 100_000_000);
   checkCount('size', o.size, 1, 65_507);
   const deadlineMs = 20_000 + Math.ceil(o.datagrams / 10);
-  const out = inPrivateNamespaces(
-    `ip netns exec nst-bench-b "$NODE" "$DIR/dgram-sink.mjs" ${addressB} ${port} ${deadlineMs} > "$DIR/sink.json" &
-sink=$!
-PIDS="$PIDS $sink"
-ip netns exec nst-bench-a "$NODE" "$DIR/dgram-source.mjs" ${addressB} ${port} ${o.datagrams} ${o.size} ${deadlineMs} > "$DIR/source.json" &
-source=$!
-PIDS="$PIDS $source"
-wait $source
-wait $sink
-`,
-    { pair: true, deadlineMs, outputs: ['sink.json', 'source.json'] },
+  const { server: sink, client: source } = serverAndClient(
+    { program: 'dgram-sink', args: `${addressB} ${port} ${deadlineMs}` },
+    { program: 'dgram-source', args: `${addressB} ${port} ${o.datagrams} ${o.size} ${deadlineMs}` },
+    deadlineMs,
   );
-  const sink = report(out.get('sink.json'), 'dgram-sink');
-  const source = report(out.get('source.json'), 'dgram-source');
   const delivered = sink['delivered'] ?? 0;
   const cpuUs = sink.userUs + sink.systemUs + source.userUs + source.systemUs;
   return { perCpuSecond: perCpuSecond(delivered, cpuUs) };
@@ -253,20 +268,11 @@ wait $sink
 export function kernelUdpRoundTrips(o: { roundTrips: number }): { perCpuSecond: number } {
   checkCount('roundTrips', o.roundTrips, 1, 100_000_000);
   const deadlineMs = 20_000 + Math.ceil(o.roundTrips / 5);
-  const out = inPrivateNamespaces(
-    `ip netns exec nst-bench-b "$NODE" "$DIR/dgram-echo.mjs" ${addressB} ${port} ${deadlineMs} > "$DIR/echo.json" &
-echo=$!
-PIDS="$PIDS $echo"
-ip netns exec nst-bench-a "$NODE" "$DIR/dgram-requester.mjs" ${addressB} ${port} ${o.roundTrips} ${deadlineMs} > "$DIR/requester.json" &
-requester=$!
-PIDS="$PIDS $requester"
-wait $requester
-wait $echo
-`,
-    { pair: true, deadlineMs, outputs: ['echo.json', 'requester.json'] },
+  const { server: echo, client: requester } = serverAndClient(
+    { program: 'dgram-echo', args: `${addressB} ${port} ${deadlineMs}` },
+    { program: 'dgram-requester', args: `${addressB} ${port} ${o.roundTrips} ${deadlineMs}` },
+    deadlineMs,
   );
-  const echo = report(out.get('echo.json'), 'dgram-echo');
-  const requester = report(out.get('requester.json'), 'dgram-requester');
   const roundTrips = requester['roundTrips'] ?? 0;
   const cpuUs = echo.userUs + echo.systemUs + requester.userUs + requester.systemUs;
   return { perCpuSecond: perCpuSecond(roundTrips, cpuUs) };
