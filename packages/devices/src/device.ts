@@ -71,6 +71,11 @@ export const CAPTURE_LIMIT = 10_000;
  * Created and configured through the devices layer (`registerNetdevice`, the link
  * control surface); the fields here are read-only to everyone else.
  *
+ * Every namespace has a `lo`, so a device at rest is kept small: what a driver fixes
+ * (kind, link type, MTU range, `txqueuelen`) lives on its class, not in each device, and
+ * the counters, the multicast list, the receive backlog and the capture tap are created
+ * when first used.
+ *
  * @remarks
  * `struct net_device` (`include/linux/netdevice.h`).
  */
@@ -81,18 +86,10 @@ export abstract class NetDevice {
   abstract readonly linkType: LinkType;
   /** Whether it is a virtual device with link ops (`rtnl_link_ops`): deleted with its namespace since v2.6.29. */
   abstract readonly virtual: boolean;
-  /** Whether it may never leave its namespace (`NETIF_F_NETNS_LOCAL`). */
-  readonly netnsLocal: boolean = false;
   /** Smallest MTU accepted. */
   abstract readonly minMtu: number;
   /** Largest MTU accepted. */
   abstract readonly maxMtu: number;
-  /** Counters, indexed by {@link STAT}. */
-  readonly stats = new Float64Array(STAT_COUNT);
-  /** `txqueuelen`. */
-  readonly txQueueLen: number = 1000;
-  /** The kernel it belongs to. */
-  readonly kernel: Kernel;
 
   #name: string;
   #ifindex = 0;
@@ -103,21 +100,59 @@ export abstract class NetDevice {
   #everUp = false;
   #operstate: OperState = 'UNKNOWN';
   #registered = false;
+  /** Counters, created by the first count (see {@link NetDevice.stats}). */
+  #stats: Float64Array | undefined;
   #capture: CapturedFrame[] | undefined;
-  #mc: { address: number; users: number }[] = [];
-  #backlog: (Uint8Array | undefined)[] = [];
+  /** `dev->mc`, created by the first join and dropped with the last leave. */
+  #mc: { address: number; users: number }[] | undefined;
+  /** A ring of frames waiting for the dispatch, created by the first frame. */
+  #backlog: (Uint8Array | undefined)[] | undefined;
   #backlogHead = 0;
   #backlogSize = 0;
   #core: DeviceCore;
 
   /** @internal drivers only. */
-  protected constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mtu: number, mac: number) {
-    this.kernel = kernel;
+  protected constructor(core: DeviceCore, net: Net, name: string, mtu: number, mac: number) {
     this.#core = core;
     this.#net = net;
     this.#name = name;
     this.#mtu = mtu;
     this.#mac = mac;
+  }
+
+  /** Whether it may never leave its namespace (`NETIF_F_NETNS_LOCAL`). */
+  get netnsLocal(): boolean {
+    return false;
+  }
+
+  /** `txqueuelen`. */
+  get txQueueLen(): number {
+    return 1000;
+  }
+
+  /** The kernel it belongs to: its namespace's. */
+  get kernel(): Kernel {
+    return this.#net.kernel;
+  }
+
+  /**
+   * Counters, indexed by {@link STAT}. A device that has counted nothing yet has no
+   * array: reading this property creates it, all zeros. Readers that only look should
+   * prefer {@link NetDevice.getStats}, which creates nothing.
+   */
+  get stats(): Float64Array {
+    return (this.#stats ??= new Float64Array(STAT_COUNT));
+  }
+
+  /**
+   * A copy of the counters, indexed by {@link STAT}: all zeros for a device that has
+   * counted nothing yet.
+   *
+   * @remarks
+   * `dev_get_stats()` (`net/core/dev.c`), which fills the caller's storage.
+   */
+  getStats(): Float64Array {
+    return this.#stats?.slice() ?? new Float64Array(STAT_COUNT);
   }
 
   /** Interface name, unique in its namespace. */
@@ -218,7 +253,7 @@ export abstract class NetDevice {
     // there, before the taps and the driver, and the device counts nothing.
     if (!this.#up || !this.carrier) return false;
     this.#capture?.push({ time: this.kernel.clock.now, direction: 'out', bytes: frame.slice() });
-    this.#trimCapture();
+    trimCapture(this.#capture);
     this.#core.transmitted(this, frame);
     return this.xmit(frame);
   }
@@ -254,7 +289,7 @@ export abstract class NetDevice {
    * `dev->mc` (`net/core/dev_addr_lists.c`).
    */
   multicastList(): readonly MulticastEntry[] {
-    return this.#mc.map((e) => ({ address: e.address, users: e.users, globalUse: 0 }));
+    return this.#mc?.map((e) => ({ address: e.address, users: e.users, globalUse: 0 })) ?? [];
   }
 
   /**
@@ -262,26 +297,34 @@ export abstract class NetDevice {
    * another user.
    */
   mcAdd(address: number): void {
-    const e = this.#mc.find((x) => x.address === address);
-    if (e === undefined) this.#mc.push({ address, users: 1 });
+    const mc = (this.#mc ??= []);
+    const e = mc.find((x) => x.address === address);
+    if (e === undefined) mc.push({ address, users: 1 });
     else e.users++;
   }
 
   /** `dev_mc_del`: drop one user of a group; the entry goes with its last user. Unknown addresses are ignored. */
   mcDel(address: number): void {
-    const i = this.#mc.findIndex((x) => x.address === address);
-    const e = this.#mc[i];
+    const mc = this.#mc;
+    if (mc === undefined) return;
+    const i = mc.findIndex((x) => x.address === address);
+    const e = mc[i];
     if (e === undefined) return;
-    if (--e.users === 0) this.#mc.splice(i, 1);
+    if (--e.users === 0) {
+      mc.splice(i, 1);
+      if (mc.length === 0) this.#mc = undefined;
+    }
   }
 
   /** @internal the layer only: `dev_mc_flush`, when the device leaves its namespace. */
   _mcFlush(): void {
-    this.#mc = [];
+    this.#mc = undefined;
   }
 
+  /** Add to a counter, creating the counters on the first count. */
   protected count(stat: number, by = 1): void {
-    this.stats[stat] = (this.stats[stat] ?? 0) + by;
+    const stats = (this.#stats ??= new Float64Array(STAT_COUNT));
+    stats[stat] = (stats[stat] ?? 0) + by;
   }
 
   /** A frame arrives from the link below: queue it for the dispatch (`netif_rx`). */
@@ -306,20 +349,27 @@ export abstract class NetDevice {
       this.count(STAT.rx_dropped);
       return 'full';
     }
-    const cap = this.#backlog.length;
-    if (this.#backlogSize === cap) this.#growBacklog();
-    const tail = (this.#backlogHead + this.#backlogSize) % this.#backlog.length;
-    this.#backlog[tail] = frame;
+    let ring = this.#backlog;
+    if (ring === undefined || this.#backlogSize === ring.length) {
+      // Create the ring (16 slots) or double it, oldest frame first.
+      const old = ring ?? [];
+      ring = new Array<Uint8Array | undefined>(Math.max(16, old.length * 2));
+      for (let k = 0; k < this.#backlogSize; k++) ring[k] = old[(this.#backlogHead + k) % old.length];
+      this.#backlog = ring;
+      this.#backlogHead = 0;
+    }
+    ring[(this.#backlogHead + this.#backlogSize) % ring.length] = frame;
     this.#backlogSize++;
     return this.#backlogSize === 1 ? 'first' : 'queued';
   }
 
   /** @internal the layer only: take the oldest waiting frame. */
   _dequeueBacklog(): Uint8Array | undefined {
-    if (this.#backlogSize === 0) return undefined;
-    const frame = this.#backlog[this.#backlogHead];
-    this.#backlog[this.#backlogHead] = undefined;
-    this.#backlogHead = (this.#backlogHead + 1) % this.#backlog.length;
+    const ring = this.#backlog;
+    if (ring === undefined || this.#backlogSize === 0) return undefined;
+    const frame = ring[this.#backlogHead];
+    ring[this.#backlogHead] = undefined;
+    this.#backlogHead = (this.#backlogHead + 1) % ring.length;
     this.#backlogSize--;
     return frame;
   }
@@ -336,7 +386,7 @@ export abstract class NetDevice {
     this.count(STAT.rx_bytes, this.linkType === 'loopback' ? frame.length - ETH_HLEN : frame.length);
     if (multicast) this.count(STAT.multicast);
     this.#capture?.push({ time: this.kernel.clock.now, direction: 'in', bytes: frame.slice() });
-    this.#trimCapture();
+    trimCapture(this.#capture);
   }
 
   /** @internal the dispatch only: nobody took the frame. */
@@ -361,7 +411,7 @@ export abstract class NetDevice {
   /** @internal the layer only. */
   _unlist(): void {
     this.#registered = false;
-    this.#backlog = [];
+    this.#backlog = undefined;
     this.#backlogHead = 0;
     this.#backlogSize = 0;
   }
@@ -393,20 +443,15 @@ export abstract class NetDevice {
   protected get core(): DeviceCore {
     return this.#core;
   }
+}
 
-  #growBacklog(): void {
-    const old = this.#backlog;
-    const cap = Math.max(16, old.length * 2);
-    const next = new Array<Uint8Array | undefined>(cap);
-    for (let k = 0; k < this.#backlogSize; k++) next[k] = old[(this.#backlogHead + k) % old.length];
-    this.#backlog = next;
-    this.#backlogHead = 0;
-  }
-
-  #trimCapture(): void {
-    const c = this.#capture;
-    if (c !== undefined && c.length > CAPTURE_LIMIT) c.splice(0, c.length - CAPTURE_LIMIT);
-  }
+/**
+ * Keep a capture to its last {@link CAPTURE_LIMIT} frames. A function, not a private
+ * method: a class with private methods stamps a brand on every instance, one more word
+ * in every device.
+ */
+function trimCapture(c: CapturedFrame[] | undefined): void {
+  if (c !== undefined && c.length > CAPTURE_LIMIT) c.splice(0, c.length - CAPTURE_LIMIT);
 }
 
 /**
@@ -414,16 +459,33 @@ export abstract class NetDevice {
  * Immutable namespace, MTU 65536, all-zero MAC, `LOOPBACK` flag, state `UNKNOWN` when up.
  */
 export class LoopbackDevice extends NetDevice {
-  readonly kind = 'loopback';
-  readonly linkType = 'loopback';
-  readonly virtual = false;
-  override readonly netnsLocal = true;
-  readonly minMtu = 0;
-  readonly maxMtu = 0x7fffffff;
+  get kind(): 'loopback' {
+    return 'loopback';
+  }
+
+  get linkType(): 'loopback' {
+    return 'loopback';
+  }
+
+  get virtual(): boolean {
+    return false;
+  }
+
+  override get netnsLocal(): boolean {
+    return true;
+  }
+
+  get minMtu(): number {
+    return 0;
+  }
+
+  get maxMtu(): number {
+    return 0x7fffffff;
+  }
 
   /** @internal the devices layer creates one per namespace. */
-  constructor(kernel: Kernel, core: DeviceCore, net: Net) {
-    super(kernel, core, net, 'lo', 65536, MAC_ZERO);
+  constructor(core: DeviceCore, net: Net) {
+    super(core, net, 'lo', 65536, MAC_ZERO);
   }
 
   get carrier(): boolean {
@@ -447,15 +509,29 @@ export class LoopbackDevice extends NetDevice {
  * discards it. `BROADCAST,NOARP`; state `UNKNOWN` when up.
  */
 export class DummyDevice extends NetDevice {
-  readonly kind = 'dummy';
-  readonly linkType = 'ether';
-  readonly virtual = true;
-  readonly minMtu = 0;
-  readonly maxMtu = 0;
+  get kind(): 'dummy' {
+    return 'dummy';
+  }
+
+  get linkType(): 'ether' {
+    return 'ether';
+  }
+
+  get virtual(): boolean {
+    return true;
+  }
+
+  get minMtu(): number {
+    return 0;
+  }
+
+  get maxMtu(): number {
+    return 0;
+  }
 
   /** @internal created through the link control surface. */
-  constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mac: number) {
-    super(kernel, core, net, name, 1500, mac);
+  constructor(core: DeviceCore, net: Net, name: string, mac: number) {
+    super(core, net, name, 1500, mac);
   }
 
   get carrier(): boolean {
@@ -479,16 +555,31 @@ export class DummyDevice extends NetDevice {
  * peer down it is `NO-CARRIER`, state `LOWERLAYERDOWN`.
  */
 export class VethDevice extends NetDevice {
-  readonly kind = 'veth';
-  readonly linkType = 'ether';
-  readonly virtual = true;
-  readonly minMtu = 68;
-  readonly maxMtu = 65535;
   #peer: VethDevice | undefined;
 
+  get kind(): 'veth' {
+    return 'veth';
+  }
+
+  get linkType(): 'ether' {
+    return 'ether';
+  }
+
+  get virtual(): boolean {
+    return true;
+  }
+
+  get minMtu(): number {
+    return 68;
+  }
+
+  get maxMtu(): number {
+    return 65535;
+  }
+
   /** @internal created in pairs through the link control surface. */
-  constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mac: number) {
-    super(kernel, core, net, name, 1500, mac);
+  constructor(core: DeviceCore, net: Net, name: string, mac: number) {
+    super(core, net, name, 1500, mac);
   }
 
   /** The other end (undefined once the pair is destroyed). */
@@ -543,17 +634,32 @@ export class VethDevice extends NetDevice {
  * goes back to `initNet` when its namespace exits.
  */
 export class NicDevice extends NetDevice {
-  readonly kind = 'nic';
-  readonly linkType = 'ether';
-  readonly virtual = false;
-  readonly minMtu = 68;
-  readonly maxMtu = 9000;
   #carrier = true;
   #outbox: Uint8Array[] = [];
 
+  get kind(): 'nic' {
+    return 'nic';
+  }
+
+  get linkType(): 'ether' {
+    return 'ether';
+  }
+
+  get virtual(): boolean {
+    return false;
+  }
+
+  get minMtu(): number {
+    return 68;
+  }
+
+  get maxMtu(): number {
+    return 9000;
+  }
+
   /** @internal created at boot by the devices layer. */
-  constructor(kernel: Kernel, core: DeviceCore, net: Net, name: string, mac: number) {
-    super(kernel, core, net, name, 1500, mac);
+  constructor(core: DeviceCore, net: Net, name: string, mac: number) {
+    super(core, net, name, 1500, mac);
   }
 
   /** The driver reports carrier once it is open and the cable is in. */

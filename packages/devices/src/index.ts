@@ -40,8 +40,17 @@
  *
  * A frame is a `Uint8Array` and nothing else: transmitting one on a veth is a counter
  * update and a ring-buffer push, and the peer's backlog is drained by one event per
- * burst, not one per frame. Lookups are single `Map` reads, whatever the number of
- * namespaces.
+ * burst, not one per frame. Lookups scan a namespace's few devices (at most eight) or
+ * read a `Map`, whatever the number of namespaces.
+ *
+ * ## Size
+ *
+ * Every namespace has a device table and a `lo`, so both are small at rest (about
+ * 270 bytes together): the table is one exact-size array until it holds more than
+ * eight devices ({@link DeviceTable}) and doubles as the namespace's ifindex cursor;
+ * a device keeps what its driver fixes (kind, MTU range, `txqueuelen`) on its class,
+ * and creates its counters, multicast list, backlog ring and capture tap on first use
+ * — counters that were never created read as zeros ({@link NetDevice.getStats}).
  *
  * @example
  * ```ts

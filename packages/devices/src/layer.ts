@@ -7,7 +7,7 @@
 import type { Layer } from '@netstage/core-net';
 import { DEVICES, IFINDEX, NETDEV, Netdev } from './netdev.js';
 import { DEVICE_STAGES, devicesStages } from './stages.js';
-import { DeviceTable, IfindexCursor } from './table.js';
+import { DeviceTable } from './table.js';
 
 /** Options of {@link devicesLayer}. */
 export interface DevicesOptions {
@@ -19,10 +19,10 @@ export interface DevicesOptions {
  * The devices layer, to pass to `Kernel.boot({ layers: [devicesLayer()] })`.
  *
  * It registers, in this order (so exits run in reverse): the device list and the
- * ifindex cursor (subsystems), then the loopback device and the exit handler that
- * deletes or evacuates a dying namespace's devices (device ops) — so `lo` comes up
- * after every subsystem and is the last device to go. NICs named in `options.nics` are
- * created in initNet, after `lo`.
+ * ifindex cursor (subsystems; the cursor is the namespace's device table itself), then
+ * the loopback device and the exit handler that deletes or evacuates a dying
+ * namespace's devices (device ops) — so `lo` comes up after every subsystem and is the
+ * last device to go. NICs named in `options.nics` are created in initNet, after `lo`.
  *
  * @remarks
  * `net_dev_init()` (`net/core/dev.c`): `netdev_net_ops`, `loopback_net_ops`,
@@ -44,7 +44,9 @@ export function devicesLayer(options: DevicesOptions = {}): Layer {
       const core = new Netdev(kernel);
       kernel.setState(NETDEV, core);
       kernel.registerPernetSubsys({ name: 'netdev', key: DEVICES, init: () => new DeviceTable() });
-      kernel.registerPernetSubsys({ name: 'ifindex', key: IFINDEX, init: () => new IfindexCursor() });
+      // The cursor is the namespace's own device table (see IfindexCursor); while
+      // ifindex-per-ns is off this runs for initNet only and every namespace uses its table.
+      kernel.registerPernetSubsys({ name: 'ifindex', key: IFINDEX, init: (net) => net.state(DEVICES) });
       kernel.registerPernetDevice({
         name: 'loopback',
         stage: DEVICE_STAGES.loopback,

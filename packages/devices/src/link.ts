@@ -303,7 +303,7 @@ export function linkInfo(dev: NetDevice): LinkInfo {
     txQueueLen: dev.txQueueLen,
     address: dev.mac,
     broadcast: dev.broadcast,
-    stats: dev.stats.slice(),
+    stats: dev.getStats(),
   };
   const peer = dev instanceof VethDevice ? dev.peer : undefined;
   if (peer === undefined) return base;

@@ -19,7 +19,10 @@ import { frameDestination, isMulticastMac, randomMac } from './wire/ethernet.js'
 /** Each namespace's device list; initNet's for all while `dev-list-per-ns` is off. */
 export const DEVICES = defineNetKey<DeviceTable>('devices', { stage: DEVICE_STAGES.list });
 
-/** Each namespace's ifindex cursor; initNet's (the global counter) while `ifindex-per-ns` is off. */
+/**
+ * Each namespace's ifindex cursor — its own {@link DeviceTable} — or initNet's (the global
+ * counter) while `ifindex-per-ns` is off.
+ */
 export const IFINDEX = defineNetKey<IfindexCursor>('ifindex', { stage: DEVICE_STAGES.ifindex });
 
 /** The kernel's device core. */
@@ -173,20 +176,20 @@ export class Netdev implements DeviceCore {
 
   /** A dummy device, not yet registered. */
   newDummy(net: Net, name: string, mac: number): DummyDevice {
-    return new DummyDevice(this.#kernel, this, net, name, mac);
+    return new DummyDevice(this, net, name, mac);
   }
 
   /** A veth pair, not yet registered. */
   newVethPair(net: Net, name: string, mac: number, peerNet: Net, peerName: string, peerMac: number): [VethDevice, VethDevice] {
-    const a = new VethDevice(this.#kernel, this, net, name, mac);
-    const b = new VethDevice(this.#kernel, this, peerNet, peerName, peerMac);
+    const a = new VethDevice(this, net, name, mac);
+    const b = new VethDevice(this, peerNet, peerName, peerMac);
     VethDevice._pair(a, b);
     return [a, b];
   }
 
   /** A NIC, not yet registered. */
   newNic(net: Net, name: string, mac: number): NicDevice {
-    return new NicDevice(this.#kernel, this, net, name, mac);
+    return new NicDevice(this, net, name, mac);
   }
 
   /**
@@ -438,7 +441,7 @@ export class Netdev implements DeviceCore {
 
   /** Create, register and return `net`'s loopback (`loopback_net_init`). */
   createLoopback(net: Net): LoopbackDevice {
-    const lo = new LoopbackDevice(this.#kernel, this, net);
+    const lo = new LoopbackDevice(this, net);
     this.register(lo, net, 'lo');
     return lo;
   }

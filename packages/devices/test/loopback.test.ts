@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IFF, LoopbackDevice, MAC_ZERO, STAT, linkInfo } from '../src/index.js';
+import { IFF, LoopbackDevice, MAC_ZERO, STAT, STAT_COUNT, linkInfo } from '../src/index.js';
 import { listing, netErrorOf, world } from './support.js';
 
 describe('loopback (reference §3.1, transcript 4.A)', () => {
@@ -98,6 +98,80 @@ describe('loopback (reference §3.1, transcript 4.A)', () => {
     const { net } = w.ns('a');
     expect(listing(w, w.kernel.initNet)).toEqual(['1: lo', '2: eth0']);
     expect(listing(w, net)).toEqual(['3: lo']);
+    w.end();
+  });
+});
+
+describe('a device at rest (counters, multicast list and backlog come with first use)', () => {
+  it('a fresh lo, up, reads all-zero counters, an empty multicast list and an empty backlog', () => {
+    const w = world();
+    const { net, sh } = w.ns('a');
+    w.links.set(sh, 'lo', { up: true });
+    const lo = w.dev(net, 'lo');
+    expect(lo.getStats()).toEqual(new Float64Array(STAT_COUNT));
+    expect(linkInfo(lo).stats).toEqual(new Float64Array(STAT_COUNT));
+    expect(lo.multicastList()).toEqual([]);
+    expect(lo.backlog).toBe(0);
+    expect(lo.stats).toEqual(new Float64Array(STAT_COUNT));
+    w.end();
+  });
+
+  it('getStats is a copy; stats is the live array, the same one counting writes', () => {
+    const w = world();
+    const { net, sh } = w.ns('a');
+    w.links.set(sh, 'lo', { up: true });
+    const lo = w.dev(net, 'lo');
+    const before = lo.getStats();
+    before[STAT.tx_packets] = 7;
+    expect(lo.getStats()[STAT.tx_packets]).toBe(0);
+    const frame = new Uint8Array(98);
+    frame[12] = 0x08;
+    lo.transmit(frame);
+    w.kernel.clock.runUntilIdle();
+    const live = lo.stats;
+    expect(live[STAT.tx_packets]).toBe(1);
+    lo.transmit(frame);
+    expect(live[STAT.tx_packets]).toBe(2);
+    // No handler takes the frames: each is counted in rx_dropped when dispatched.
+    expect(live[STAT.rx_dropped]).toBe(1);
+    live[STAT.rx_dropped] = 5;
+    expect(lo.getStats()[STAT.rx_dropped]).toBe(5);
+    w.kernel.clock.runUntilIdle();
+    expect(lo.getStats()[STAT.rx_dropped]).toBe(6);
+    w.end();
+  });
+
+  it('the multicast list is empty after its last entry goes, and can be joined again', () => {
+    const w = world();
+    const { net } = w.ns('a');
+    const lo = w.dev(net, 'lo');
+    lo.mcAdd(0x01005e000001);
+    lo.mcDel(0x01005e000001);
+    lo.mcDel(0x01005e000001);
+    expect(lo.multicastList()).toEqual([]);
+    lo.mcAdd(0x01005e000002);
+    expect(lo.multicastList()).toEqual([{ address: 0x01005e000002, users: 1, globalUse: 0 }]);
+    w.end();
+  });
+
+  it('a backlog of more than 16 frames grows and keeps their order', () => {
+    const w = world();
+    const { net, sh } = w.ns('a');
+    w.links.set(sh, 'lo', { up: true });
+    const lo = w.dev(net, 'lo');
+    const got: number[] = [];
+    const remove = w.core.handlers.add({ name: 'ip', etherType: 0x0800, receive: (f) => got.push(f[20] ?? -1) });
+    for (let i = 0; i < 40; i++) {
+      const frame = new Uint8Array(60);
+      frame[12] = 0x08;
+      frame[20] = i;
+      lo.transmit(frame);
+    }
+    expect(lo.backlog).toBe(40);
+    w.kernel.clock.runUntilIdle();
+    expect(got).toEqual([...Array(40).keys()]);
+    expect(lo.backlog).toBe(0);
+    remove();
     w.end();
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEVICES,
   DeviceTable,
+  IFINDEX,
   IFNAMSIZ,
   IfindexCursor,
   devicesLayer,
@@ -229,5 +230,69 @@ describe('IfindexCursor', () => {
     dummy('d3'); // 1, 2, 3 taken
     cursor.last = 0x7fffffff;
     expect(cursor.allocate(table)).toBe(4);
+  });
+});
+
+describe('DeviceTable: a small array up to eight devices, two maps above', () => {
+  it('finds every device by name and ifindex on both sides of the threshold, and lists in ifindex order', () => {
+    const { kernel, table, dummy } = boot();
+    const core = netdev(kernel);
+    const made = [];
+    for (let i = 0; i < 12; i++) {
+      made.push(dummy(`d${i}`));
+      // lo plus i + 1 dummies: 8 in the array, then 9 and more in the maps.
+      expect(table.size).toBe(i + 2);
+      for (const d of made) {
+        expect(table.byName(d.name)).toBe(d);
+        expect(table.byIndex(d.ifindex)).toBe(d);
+      }
+      expect(table.byName('nope')).toBeUndefined();
+      expect(table.byIndex(99)).toBeUndefined();
+    }
+    expect(table.list().map((d) => d.ifindex)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    // Back down through the threshold, removing from the middle.
+    for (const d of [made[5], made[0], made[11], made[7], made[2]]) {
+      if (d === undefined) throw new Error('no device');
+      core.unregister(d);
+      expect(table.byName(d.name)).toBeUndefined();
+      expect(table.byIndex(d.ifindex)).toBeUndefined();
+    }
+    expect(table.size).toBe(8);
+    expect(table.list().map((d) => d.name)).toEqual(['lo', 'd1', 'd3', 'd4', 'd6', 'd8', 'd9', 'd10']);
+    for (const d of table.list()) expect(table.byName(d.name)).toBe(d);
+  });
+
+  it('a rename is seen by name lookups in both forms, and the old name is free again', () => {
+    const { kernel, table, dummy } = boot();
+    const core = netdev(kernel);
+    const first = dummy('a0');
+    core.rename(first, 'b0');
+    expect(table.byName('a0')).toBeUndefined();
+    expect(table.byName('b0')).toBe(first);
+    for (let i = 1; i < 10; i++) dummy(`a${i}`);
+    expect(table.size).toBe(11);
+    core.rename(first, 'c0');
+    expect(table.byName('b0')).toBeUndefined();
+    expect(table.byName('c0')).toBe(first);
+    expect(resolveIfname(table, 'b0')).toBe('b0');
+    for (let i = 1; i < 10; i++) {
+      const d = table.byName(`a${i}`);
+      if (d !== undefined) core.unregister(d);
+    }
+    expect(table.list().map((d) => d.name)).toEqual(['lo', 'c0']);
+    core.rename(first, 'a0');
+    expect(table.byName('c0')).toBeUndefined();
+    expect(table.byName('a0')).toBe(first);
+  });
+
+  it("is its namespace's ifindex cursor with 'ifindex-per-ns' on; before it, every namespace uses initNet's", () => {
+    const kernel = Kernel.boot({ layers: [devicesLayer()] });
+    const b = kernel.netns.add('b');
+    expect(b.state(IFINDEX)).toBe(b.state(DEVICES));
+    expect(b.state(DEVICES).last).toBe(1); // lo
+    const old = Kernel.boot({ layers: [devicesLayer()], stages: 'virt-dev-delete-on-exit' });
+    const c = old.netns.add('c');
+    expect(c.state(IFINDEX)).toBe(old.initNet.state(DEVICES));
+    expect(old.initNet.state(DEVICES).last).toBe(2); // initNet's lo, then c's
   });
 });
