@@ -23,10 +23,9 @@
  * ```
  */
 export class Prng {
-  #s0: number;
-  #s1: number;
-  #s2: number;
-  #s3: number;
+  // The four state words in a typed array: an unsigned 32-bit word above 2^31 would be
+  // boxed as a heap number in a plain field, an allocation per draw.
+  readonly #s = new Uint32Array(4);
 
   /** @param seed - any integer; only its low 32 bits are used. */
   constructor(seed: number) {
@@ -38,27 +37,26 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.#s0 = next();
-    this.#s1 = next();
-    this.#s2 = next();
-    this.#s3 = next();
-    if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
+    const s = this.#s;
+    s[0] = next();
+    s[1] = next();
+    s[2] = next();
+    s[3] = next();
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   }
 
   /** The next unsigned 32-bit value. */
   nextU32(): number {
-    const s1 = this.#s1;
+    const s = this.#s;
+    const s0 = s[0] as number;
+    const s1 = s[1] as number;
+    const s2 = (s[2] as number) ^ s0;
+    const s3 = (s[3] as number) ^ s1;
     const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    this.#s2 ^= this.#s0;
-    this.#s3 ^= this.#s1;
-    this.#s1 ^= this.#s2;
-    this.#s0 ^= this.#s3;
-    this.#s2 ^= t;
-    this.#s3 = rotl(this.#s3, 11);
-    this.#s0 >>>= 0;
-    this.#s1 >>>= 0;
-    this.#s2 >>>= 0;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3 >>> 0, 11);
     return result;
   }
 

@@ -162,9 +162,9 @@ export class InetControl {
     if (!this.#kernel.stages.gate(this.#routeMethods, net)) return [];
     const fib = this.#ip.fib(net);
     if (table === 'all') {
-      return [...(fib?.tables.values() ?? [])].sort((a, b) => a.id - b.id).flatMap((t) => t.routes());
+      return (fib?.all() ?? []).flatMap((t) => t.routes());
     }
-    const t = fib?.tables.get(table);
+    const t = fib?.get(table);
     if (t === undefined) {
       if (table === RT_TABLE.MAIN) return [];
       throw new NetError('ENOENT', { extack: 'ipv4: FIB table does not exist' });

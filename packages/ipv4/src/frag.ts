@@ -287,6 +287,8 @@ interface Run {
 
 /** One datagram being put back together: `struct ipq` around `struct inet_frag_queue`. */
 interface FragQueue {
+  /** The reassembler holding it (`q->fqdir`), for its timer. */
+  readonly owner: Reassembler;
   readonly key: string;
   /** Runs, by offset, disjoint. */
   readonly runs: Run[];
@@ -308,6 +310,29 @@ interface FragQueue {
   memory: number;
   /** The `ipfrag_time` timer, set when the queue is created (`inet_frag_create`). */
   timer: Timer | undefined;
+}
+
+/**
+ * A reassembler's queues and counters, made with its first fragment: until then a
+ * namespace's reassembler holds no map (Linux's `fqdir` hash table is empty too).
+ */
+interface FragState {
+  /** The queues by key, oldest first (Map order is creation order). */
+  readonly queues: Map<string, FragQueue>;
+  /** Bytes of fragments held. */
+  memory: number;
+  reqds: number;
+  oks: number;
+  fails: number;
+  timeouts: number;
+}
+
+/** What a reassembler is made with; reassemblers made from one template share it. */
+interface ReassemblerSettings {
+  readonly clock: VirtualClock;
+  readonly timeoutMs: number;
+  readonly onTimeout: ((firstFragment: Uint8Array | undefined, reassembler: Reassembler) => void) | undefined;
+  readonly highThresh: number;
 }
 
 /** Where `[offset, end)` goes among `runs`: the outcome of `inet_frag_queue_insert()`. */
@@ -409,61 +434,72 @@ function place(runs: readonly Run[], offset: number, end: number): Placement {
  * ```
  */
 export class Reassembler {
-  readonly #clock: VirtualClock;
-  readonly #timeoutMs: number;
-  readonly #onTimeout: ((firstFragment: Uint8Array | undefined) => void) | undefined;
-  readonly #highThresh: number;
-  /** The queues by key, oldest first (Map order is creation order). */
-  readonly #queues = new Map<string, FragQueue>();
-  #memory = 0;
-  #reqds = 0;
-  #oks = 0;
-  #fails = 0;
-  #timeouts = 0;
-  /** The timer callback, one per reassembler: no closure per queue. */
-  readonly #expire = (q: FragQueue): void => {
-    this.#remove(q);
-    this.#fails++;
-    this.#timeouts++;
-    this.#onTimeout?.(q.first?.bytes);
-  };
+  /** Clock, timeout, callback and limit: shared with the template it was made from, if any. */
+  readonly #settings: ReassemblerSettings;
+  /** Queues and counters; undefined until the first fragment. */
+  #s: FragState | undefined;
+
+  /** The timer callback of every queue of every reassembler: no closure per queue or per reassembler. */
+  static #expire(q: FragQueue): void {
+    const self = q.owner;
+    const s = self.#remove(q);
+    s.fails++;
+    s.timeouts++;
+    self.#settings.onTimeout?.(q.first?.bytes, self);
+  }
 
   /**
    * @param clock - the namespace's clock, for the reassembly timers.
    * @param timeoutMs - how long a queue may wait, from its first fragment
    *   (`ipfrag_time`, {@link IPFRAG_TIME}).
    * @param onTimeout - called when a queue times out, with its fragment at offset 0
-   *   (header included) if that arrived, else `undefined`.
+   *   (header included) if that arrived, else `undefined`, and the reassembler (so one
+   *   function can serve many).
    * @param highThresh - bytes of fragments held above which the oldest queues are
    *   evicted (`ipfrag_high_thresh`, {@link IPFRAG_HIGH_THRESH}).
    * @throws RangeError if `timeoutMs` or `highThresh` is negative or not finite.
    */
   constructor(
     clock: VirtualClock,
+    timeoutMs?: number,
+    onTimeout?: (firstFragment: Uint8Array | undefined, reassembler: Reassembler) => void,
+    highThresh?: number,
+  );
+  /**
+   * An empty reassembler with the settings of `template` — clock, timeout, callback
+   * and limit — shared rather than copied: the stack makes every namespace's from one,
+   * so a namespace's costs a pointer to them.
+   *
+   * @param template - the reassembler whose settings to share (its queues are not).
+   */
+  constructor(template: Reassembler);
+  constructor(
+    clock: VirtualClock | Reassembler,
     timeoutMs = IPFRAG_TIME,
-    onTimeout?: (firstFragment: Uint8Array | undefined) => void,
+    onTimeout?: (firstFragment: Uint8Array | undefined, reassembler: Reassembler) => void,
     highThresh = IPFRAG_HIGH_THRESH,
   ) {
+    if (clock instanceof Reassembler) {
+      this.#settings = clock.#settings;
+      return;
+    }
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
       throw new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`);
     }
     if (!Number.isFinite(highThresh) || highThresh < 0) {
       throw new RangeError(`highThresh must be a finite number >= 0, got ${highThresh}`);
     }
-    this.#clock = clock;
-    this.#timeoutMs = timeoutMs;
-    this.#onTimeout = onTimeout;
-    this.#highThresh = highThresh;
+    this.#settings = { clock, timeoutMs, onTimeout, highThresh };
   }
 
   /** Fragments added (`ReasmReqds`). */
   get reqds(): number {
-    return this.#reqds;
+    return this.#s?.reqds ?? 0;
   }
 
   /** Datagrams reassembled (`ReasmOKs`). */
   get oks(): number {
-    return this.#oks;
+    return this.#s?.oks ?? 0;
   }
 
   /**
@@ -471,22 +507,22 @@ export class Reassembler {
    * inconsistent length, timed out, evicted, or refused at the end (ECN, oversize).
    */
   get fails(): number {
-    return this.#fails;
+    return this.#s?.fails ?? 0;
   }
 
   /** Queues that timed out (`ReasmTimeout`); each is counted in {@link Reassembler.fails} too. */
   get timeouts(): number {
-    return this.#timeouts;
+    return this.#s?.timeouts ?? 0;
   }
 
   /** Queues pending. */
   get size(): number {
-    return this.#queues.size;
+    return this.#s?.queues.size ?? 0;
   }
 
   /** Bytes of fragments held, toward the limit (`frag_mem_limit()`). */
   get memory(): number {
-    return this.#memory;
+    return this.#s?.memory ?? 0;
   }
 
   /**
@@ -519,12 +555,13 @@ export class Reassembler {
    * ```
    */
   add(fragment: Uint8Array): ReassemblyResult {
-    this.#reqds++;
+    const s = (this.#s ??= { queues: new Map(), memory: 0, reqds: 0, oks: 0, fails: 0, timeouts: 0 });
+    s.reqds++;
     const { headerLength, totalLength } = checkedLengths(fragment);
     const bytes = fragment.subarray(0, totalLength);
     const fragOff = word(bytes, FRAGMENT);
     const key = `${readIpv4(bytes, SOURCE)}>${readIpv4(bytes, DESTINATION)}/${octet(bytes, PROTOCOL)}#${word(bytes, IDENTIFICATION)}`;
-    const q = this.#queues.get(key) ?? this.#create(key);
+    const q = s.queues.get(key) ?? this.#create(s, key);
 
     // ip_frag_queue(): where the fragment goes, and what it says about the length.
     const offset = (fragOff & IP_OFFSET) * 8;
@@ -564,7 +601,7 @@ export class Reassembler {
 
     q.meat += end - offset;
     q.memory += bytes.length;
-    this.#memory += bytes.length;
+    s.memory += bytes.length;
     q.ecn |= 1 << (octet(bytes, TOS) & 0x03);
     if (offset === 0) q.first = frag;
     const fragSize = end - offset + headerLength;
@@ -572,7 +609,7 @@ export class Reassembler {
     if ((fragOff & IP_DF) !== 0 && fragSize > q.maxDfSize) q.maxDfSize = fragSize;
 
     if (q.first !== undefined && q.lastIn && q.meat === q.len) return this.#reassemble(q, q.first);
-    this.#evict();
+    this.#evict(s);
     return PENDING;
   }
 
@@ -594,16 +631,19 @@ export class Reassembler {
    * ```
    */
   clear(): void {
-    for (const q of this.#queues.values()) {
-      if (q.timer !== undefined) this.#clock.cancelTimer(q.timer);
+    const s = this.#s;
+    if (s === undefined) return;
+    for (const q of s.queues.values()) {
+      if (q.timer !== undefined) this.#settings.clock.cancelTimer(q.timer);
     }
-    this.#queues.clear();
-    this.#memory = 0;
+    s.queues.clear();
+    s.memory = 0;
   }
 
   /** `inet_frag_create()`: a new queue, its timer running from now. */
-  #create(key: string): FragQueue {
+  #create(s: FragState, key: string): FragQueue {
     const q: FragQueue = {
+      owner: this,
       key,
       runs: [],
       len: 0,
@@ -616,31 +656,35 @@ export class Reassembler {
       memory: 0,
       timer: undefined,
     };
-    q.timer = this.#clock.setTimer(this.#timeoutMs, this.#expire, q);
-    this.#queues.set(key, q);
+    q.timer = this.#settings.clock.setTimer(this.#settings.timeoutMs, Reassembler.#expire, q);
+    s.queues.set(key, q);
     return q;
   }
 
-  /** `inet_frag_kill()`: the queue leaves the table, its timer stopped, its memory freed. */
-  #remove(q: FragQueue): void {
-    this.#queues.delete(q.key);
-    if (q.timer !== undefined) this.#clock.cancelTimer(q.timer);
-    this.#memory -= q.memory;
+  /**
+   * `inet_frag_kill()`: the queue leaves the table, its timer stopped, its memory freed.
+   * Returns the state it left (a queue exists only once the state does).
+   */
+  #remove(q: FragQueue): FragState {
+    const s = this.#s as FragState;
+    s.queues.delete(q.key);
+    if (q.timer !== undefined) this.#settings.clock.cancelTimer(q.timer);
+    s.memory -= q.memory;
+    return s;
   }
 
   /** `discard_qp` in `ip_frag_queue()`: the queue goes, counted in `ReasmFails`. */
   #discard(q: FragQueue): ReassemblyResult {
-    this.#remove(q);
-    this.#fails++;
+    this.#remove(q).fails++;
     return PENDING;
   }
 
   /** `ip_frag_reasm()`: the datagram from a complete queue, or a failure. */
   #reassemble(q: FragQueue, first: Fragment): ReassemblyResult {
-    this.#remove(q);
+    const s = this.#remove(q);
     const ecn = ECN_TABLE[q.ecn] ?? 0;
     if (ecn === 0xff || first.headerLength + q.len > IP_MAX_TOTAL_LENGTH) {
-      this.#fails++;
+      s.fails++;
       return PENDING;
     }
     const datagram = new Uint8Array(IPV4_HEADER_LENGTH + q.len);
@@ -656,14 +700,14 @@ export class Reassembler {
         datagram.set(data, IPV4_HEADER_LENGTH + f.offset);
       }
     }
-    this.#oks++;
+    s.oks++;
     return { done: true, datagram };
   }
 
   /** While over the limit, the oldest queues go, each counted in `ReasmFails`. */
-  #evict(): void {
-    while (this.#memory > this.#highThresh) {
-      const oldest = this.#queues.values().next();
+  #evict(s: FragState): void {
+    while (s.memory > this.#settings.highThresh) {
+      const oldest = s.queues.values().next();
       if (oldest.done === true) return;
       this.#discard(oldest.value);
     }

@@ -8,8 +8,9 @@
 
 import { NetError, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import { netdev, type NetDevice, type Netdev } from '@netstage/devices';
-import { IPV4_SYSCTLS, copyDevConf, type DevConf } from './conf.js';
-import { FibTable, RT_SCOPE, RT_TABLE, type Route, type RouteProtocol, type RouteType } from './fib.js';
+import { IPV4_SYSCTLS, type DevConf } from './conf.js';
+import { insertedAt, removedAt } from './exact-arrays.js';
+import { Fib, KernelRoute, RT_SCOPE, RT_TABLE, type FibTable, type Route, type RouteProtocol, type RouteType } from './fib.js';
 import { IPV4_STAGES } from './stages.js';
 
 /** One IPv4 address on a device (`struct in_ifaddr`). */
@@ -30,36 +31,129 @@ export interface IfAddr {
   secondary: boolean;
 }
 
-/** A device's IPv4 state (`struct in_device`): its addresses and its `conf`. */
-export class InDevice {
-  /** Addresses: primaries by scope, then secondaries in the order they came. */
-  addrs: IfAddr[] = [];
+/** No addresses: shared by every device that has none. */
+const NO_ADDRS: readonly IfAddr[] = Object.freeze([]);
+
+/**
+ * A device's IPv4 state (`struct in_device`): its addresses and its settings, which it
+ * carries itself as `in_device` embeds its `ipv4_devconf cnf`: {@link InDevice.conf}
+ * is the device object.
+ */
+export class InDevice implements DevConf {
+  /**
+   * Addresses: primaries by scope, then secondaries in the order they came. Replaced,
+   * never changed in place: each array is exactly as long as the list.
+   */
+  addrs: readonly IfAddr[] = NO_ADDRS;
+  /** `conf/<dev>/forwarding`. */
+  forwarding: number;
+  /** `conf/<dev>/promote_secondaries`. */
+  promoteSecondaries: number;
+
   constructor(
     /** The device. */
     readonly dev: NetDevice,
-    /** `conf/<dev>`, copied from `conf/default` when the device appeared. */
-    readonly conf: DevConf,
-  ) {}
+    /** `conf/default` when the device appeared: `conf/<dev>` starts as a copy of it. */
+    conf: Readonly<DevConf>,
+  ) {
+    this.forwarding = conf.forwarding;
+    this.promoteSecondaries = conf.promoteSecondaries;
+  }
+
+  /** `conf/<dev>`: the device's own settings (this object, as `in_device.cnf` is embedded). */
+  get conf(): DevConf {
+    return this;
+  }
 }
 
-/** Each namespace's routing tables, created on first use; initNet's while `fib-tables-per-ns` is off. */
-export class Fib {
-  /** Tables by id. */
-  readonly tables = new Map<number, FibTable>();
+/** No further devices: shared by every namespace that has at most one. */
+const NO_DEVICES: readonly InDevice[] = Object.freeze([]);
 
-  /**
-   * A table, creating it (`fib_new_table`). Creating the local table creates the main
-   * table too: without custom rules Linux makes local an alias of main, sharing its trie
-   * (so `/proc/net/route` has its header once `lo` is up, observed on 6.18).
-   */
-  table(id: number): FibTable {
-    let t = this.tables.get(id);
-    if (t === undefined) {
-      if (id === RT_TABLE.LOCAL) this.table(RT_TABLE.MAIN);
-      t = new FibTable(id);
-      this.tables.set(id, t);
+/**
+ * One namespace's IPv4 device states, in the order the devices got them.
+ *
+ * The first (`lo` in practice: it registers first in every namespace) has a field of its
+ * own, so a namespace with nothing but `lo` keeps no array; the others follow in a short
+ * array scanned by identity, and past {@link InetDevices.FEW} devices a map by device
+ * answers lookups, so finding a device's state never grows with the number of devices
+ * or namespaces.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer, netdev } from '@netstage/devices';
+ * import { INET, ipv4Layer } from '@netstage/ipv4';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer()] });
+ * const inet = kernel.initNet.state(INET);
+ * [...inet.values()].map((d) => d.dev.name); // ['lo']
+ * const lo = netdev(kernel).loopback(kernel.initNet);
+ * if (lo) inet.get(lo)?.conf.forwarding; // 0
+ * ```
+ */
+export class InetDevices {
+  /** Past this many devices lookups go through a map. */
+  static readonly FEW = 8;
+
+  /** The first device's state; undefined only while there is none. */
+  #first: InDevice | undefined;
+  /** The states of the devices after the first, in order. */
+  #rest: readonly InDevice[] = NO_DEVICES;
+  /** Every state by device, past {@link InetDevices.FEW} devices. */
+  #byDev: Map<NetDevice, InDevice> | undefined;
+
+  /** How many devices have IPv4 state. */
+  get size(): number {
+    return (this.#first === undefined ? 0 : 1) + this.#rest.length;
+  }
+
+  /** A device's state. */
+  get(dev: NetDevice): InDevice | undefined {
+    const first = this.#first;
+    if (first !== undefined && first.dev === dev) return first;
+    if (this.#byDev !== undefined) return this.#byDev.get(dev);
+    const rest = this.#rest;
+    for (let i = 0; i < rest.length; i++) if ((rest[i] as InDevice).dev === dev) return rest[i];
+    return undefined;
+  }
+
+  /** Whether a device has state. */
+  has(dev: NetDevice): boolean {
+    return this.get(dev) !== undefined;
+  }
+
+  /** Add a device's state; one it had already is replaced where it stood. */
+  add(inDev: InDevice): void {
+    const dev = inDev.dev;
+    if (this.#first === undefined || this.#first.dev === dev) {
+      this.#first = inDev;
+    } else {
+      const i = this.#rest.findIndex((d) => d.dev === dev);
+      this.#rest = i < 0 ? insertedAt(this.#rest, this.#rest.length, inDev) : this.#rest.map((d, j) => (j === i ? inDev : d));
     }
-    return t;
+    if (this.#byDev !== undefined) this.#byDev.set(dev, inDev);
+    else if (this.size > InetDevices.FEW) this.#byDev = new Map([...this.values()].map((d) => [d.dev, d]));
+  }
+
+  /** Remove a device's state; returns whether it had any. */
+  delete(dev: NetDevice): boolean {
+    if (this.#first?.dev === dev) {
+      // The second device becomes the first.
+      this.#first = this.#rest[0];
+      this.#rest = this.#rest.length <= 1 ? NO_DEVICES : this.#rest.slice(1);
+    } else {
+      const i = this.#rest.findIndex((d) => d.dev === dev);
+      if (i < 0) return false;
+      this.#rest = this.#rest.length === 1 ? NO_DEVICES : removedAt(this.#rest, i);
+    }
+    this.#byDev?.delete(dev);
+    if (this.size <= InetDevices.FEW) this.#byDev = undefined;
+    return true;
+  }
+
+  /** The states, in the order the devices got them. */
+  values(): IterableIterator<InDevice> {
+    const first = this.#first;
+    return (first === undefined ? NO_DEVICES : [first].concat(this.#rest)).values();
   }
 }
 
@@ -67,7 +161,7 @@ export class Fib {
 export const FIB = defineNetKey<Fib>('ipv4-fib', { stage: IPV4_STAGES.fibTables });
 
 /** Each namespace's IPv4 device state. */
-export const INET = defineNetKey<Map<NetDevice, InDevice>>('ipv4-inet');
+export const INET = defineNetKey<InetDevices>('ipv4-inet');
 
 /** The kernel's IPv4 core. */
 export const IPV4 = defineKernelKey<Ipv4>('ipv4');
@@ -116,7 +210,7 @@ export interface RouteResult {
  * array of ids so the per-packet lookup allocates nothing.
  */
 function fibRulesLookup(fib: Fib, dst: number): Route | undefined {
-  return fib.tables.get(RT_TABLE.LOCAL)?.lookup(dst) ?? fib.tables.get(RT_TABLE.MAIN)?.lookup(dst) ?? fib.tables.get(RT_TABLE.DEFAULT)?.lookup(dst);
+  return fib.get(RT_TABLE.LOCAL)?.lookup(dst) ?? fib.get(RT_TABLE.MAIN)?.lookup(dst) ?? fib.get(RT_TABLE.DEFAULT)?.lookup(dst);
 }
 
 /** 224.0.0.1 (all hosts) mapped to Ethernet by `ip_eth_mc_map`: 01:00:5e:00:00:01. */
@@ -184,7 +278,7 @@ export class Ipv4 {
 
   /** An existing table of `net`. */
   table(net: Net, id: number): FibTable | undefined {
-    return this.fib(net)?.tables.get(id);
+    return this.fib(net)?.get(id);
   }
 
   // -- addresses -------------------------------------------------------------------
@@ -232,16 +326,17 @@ export class Ipv4 {
       secondary,
     };
     if (secondary) {
-      inDev.addrs.push(ifa);
+      inDev.addrs = insertedAt(inDev.addrs, inDev.addrs.length, ifa);
     } else {
       // After the last primary whose scope is no wider than this one's.
       let at = 0;
       inDev.addrs.forEach((a, i) => {
         if (!a.secondary && ifa.scope <= a.scope) at = i + 1;
       });
-      inDev.addrs.splice(at, 0, ifa);
+      inDev.addrs = insertedAt(inDev.addrs, at, ifa);
     }
     this.#fibAddIfaddr(ifa);
+    this.#rtGenidBump(dev.net);
     return ifa;
   }
 
@@ -265,7 +360,7 @@ export class Ipv4 {
   deleteAddress(ifa: IfAddr): void {
     const inDev = this.inDevice(ifa.dev);
     if (inDev === undefined || !inDev.addrs.includes(ifa)) return;
-    const all = ifa.dev.net.state(IPV4_SYSCTLS).all;
+    const all = ifa.dev.net.state(IPV4_SYSCTLS).confOf('all');
     const promote = inDev.conf.promoteSecondaries !== 0 || all.promoteSecondaries !== 0;
     const subnet = (a: IfAddr): boolean => a !== ifa && a.prefixLen === ifa.prefixLen && sameSubnet(a.local, ifa.local, ifa.prefixLen);
     const gone: IfAddr[] = [ifa];
@@ -276,7 +371,8 @@ export class Ipv4 {
       else gone.push(...secs);
     }
     const routesBefore = this.#kernelRouteSpecs(ifa.dev);
-    inDev.addrs = inDev.addrs.filter((a) => !gone.includes(a));
+    const kept = inDev.addrs.filter((a) => !gone.includes(a));
+    inDev.addrs = kept.length === 0 ? NO_ADDRS : kept.slice();
     if (promoted !== undefined) {
       promoted.secondary = false;
       // A promoted address moves to where its primary was.
@@ -285,10 +381,38 @@ export class Ipv4 {
       rest.forEach((a, i) => {
         if (!a.secondary && promoted.scope <= a.scope) at = i + 1;
       });
-      rest.splice(at, 0, promoted);
-      inDev.addrs = rest;
+      inDev.addrs = insertedAt(rest, at, promoted);
     }
     this.#syncKernelRoutes(ifa.dev, routesBefore);
+    this.#rtGenidBump(ifa.dev.net);
+  }
+
+  /**
+   * The routing generation of `net` (`rt_genid_ipv4`): a route from
+   * {@link Ipv4.routeLookup} is still the answer while this number holds — any route
+   * added or removed, or address added or deleted, in `net` moves it on. -1 while `net`'s
+   * tables are not open to it (nothing may be cached then). Asks no stage gate.
+   *
+   * @example
+   * ```ts
+   * import { Kernel } from '@netstage/core-net';
+   * import { devicesLayer } from '@netstage/devices';
+   * import { ipv4, ipv4Layer } from '@netstage/ipv4';
+   * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer()] });
+   * const ip = ipv4(kernel);
+   * const before = ip.routeGeneration(kernel.initNet);
+   * ip.addRoute(kernel.initNet, { dst: 0x0a000000, prefixLen: 8, type: 'blackhole' });
+   * ip.routeGeneration(kernel.initNet) > before; // true
+   * ```
+   */
+  routeGeneration(net: Net): number {
+    if (!net.isInit && !this.#kernel.stages.isOn(this.#fibStage)) return -1;
+    return net.state(FIB).genid;
+  }
+
+  /** `rt_cache_flush`: cached routes of `net` are stale (its addresses changed). */
+  #rtGenidBump(net: Net): void {
+    if (net.isInit || this.#kernel.stages.isOn(this.#fibStage)) net.state(FIB).genid++;
   }
 
   /** Remove every address of a device. */
@@ -364,7 +488,7 @@ export class Ipv4 {
   addRoute(net: Net, spec: RouteSpec, mode: 'add' | 'replace' = 'add'): Route {
     const route = this.checkRoute(net, spec);
     const fib = net.state(FIB);
-    const same = fib.tables.get(route.table)?.at(route.dst, route.prefixLen).find((r) => r.tos === route.tos && r.metric === route.metric);
+    const same = fib.get(route.table)?.at(route.dst, route.prefixLen).find((r) => r.tos === route.tos && r.metric === route.metric);
     if (same !== undefined && mode === 'add') throw new NetError('EEXIST');
     const table = fib.table(route.table);
     if (same !== undefined) table.remove(same);
@@ -408,10 +532,10 @@ export class Ipv4 {
    */
   inputDisposition(net: Net, dst: number): 'broadcast' | 'local' | 'other' | undefined {
     if (!net.isInit && !this.#kernel.stages.isOn(this.#fibStage)) return undefined;
-    const tables = net.state(FIB).tables;
+    const fib = net.state(FIB);
     const a = dst >>> 0;
-    const local = tables.get(RT_TABLE.LOCAL)?.lookup(a);
-    const route = local ?? tables.get(RT_TABLE.MAIN)?.lookup(a) ?? tables.get(RT_TABLE.DEFAULT)?.lookup(a);
+    const local = fib.get(RT_TABLE.LOCAL)?.lookup(a);
+    const route = local ?? fib.get(RT_TABLE.MAIN)?.lookup(a) ?? fib.get(RT_TABLE.DEFAULT)?.lookup(a);
     if (route?.type === 'broadcast') return 'broadcast';
     return local?.type === 'local' ? 'local' : 'other';
   }
@@ -475,13 +599,11 @@ export class Ipv4 {
 
   /** `inetdev_event`. */
   #inetdevEvent(event: string, dev: NetDevice): void {
-    const map = dev.net.state(INET);
+    const devs = dev.net.state(INET);
     switch (event) {
-      case 'register': {
-        const conf = copyDevConf(dev.net.state(IPV4_SYSCTLS).default);
-        map.set(dev, new InDevice(dev, conf));
+      case 'register':
+        devs.add(new InDevice(dev, dev.net.state(IPV4_SYSCTLS).confOf('default')));
         break;
-      }
       case 'up':
         if (dev.kind === 'loopback') {
           const spec = { local: 0x7f000001, prefixLen: 8, scope: RT_SCOPE.HOST };
@@ -500,13 +622,13 @@ export class Ipv4 {
         if (dev.linkType === 'ether') dev.mcDel(MAC_ALL_HOSTS);
         break;
       case 'unregister':
-        if (map.has(dev)) {
+        if (devs.has(dev)) {
           this.flushAddresses(dev);
-          map.delete(dev);
+          devs.delete(dev);
         }
         break;
       case 'change-name': {
-        const inDev = map.get(dev);
+        const inDev = devs.get(dev);
         if (inDev === undefined) break;
         for (const a of inDev.addrs) {
           const colon = a.label.indexOf(':');
@@ -544,7 +666,7 @@ export class Ipv4 {
   #flushDevRoutes(dev: NetDevice, keepLocal: boolean): void {
     const fib = this.fib(dev.net);
     if (fib === undefined) return;
-    for (const table of fib.tables.values()) {
+    for (const table of fib.all()) {
       for (const r of table.routes()) if (r.dev === dev && !(keepLocal && r.type === 'local')) table.remove(r);
     }
   }
@@ -557,19 +679,8 @@ export class Ipv4 {
       ? inDev?.addrs.find((a) => !a.secondary && a.prefixLen === ifa.prefixLen && sameSubnet(a.local, ifa.local, ifa.prefixLen)) ?? ifa
       : ifa;
     const src = prim.local;
-    const route = (table: number, type: RouteType, dst: number, len: number, scope: number): Route => ({
-      table,
-      dst: dst >>> 0,
-      prefixLen: len,
-      type,
-      tos: 0,
-      metric: 0,
-      protocol: 'kernel',
-      scope,
-      dev,
-      gateway: 0,
-      prefsrc: src,
-    });
+    const route = (table: number, type: RouteType, dst: number, len: number, scope: number): Route =>
+      new KernelRoute(table, dst >>> 0, len, type, scope, dev, src);
     const out = [route(RT_TABLE.LOCAL, 'local', ifa.local, 32, RT_SCOPE.HOST)];
     if (!dev.up) return out;
     if (ifa.broadcast !== 0 && ifa.broadcast !== 0xffffffff) out.push(route(RT_TABLE.LOCAL, 'broadcast', ifa.broadcast, 32, RT_SCOPE.LINK));
@@ -610,7 +721,7 @@ export class Ipv4 {
     for (const r of before) {
       if (after.some((x) => sameKernelRoute(x, r))) continue;
       const found = findKernelRoute(fib, r);
-      if (found !== undefined) fib.tables.get(r.table)?.remove(found);
+      if (found !== undefined) fib.get(r.table)?.remove(found);
     }
     for (const r of after) if (findKernelRoute(fib, r) === undefined) fib.table(r.table).insert(r);
   }
@@ -627,11 +738,11 @@ export class Ipv4 {
    */
   setIpForward(net: Net, value: number): void {
     const s = net.state(IPV4_SYSCTLS);
-    const old = s.all.forwarding;
+    // Unchanged, nothing is written: conf/all stays shared with the defaults if it was.
+    if (value === s.confOf('all').forwarding) return;
     s.all.forwarding = value;
-    if (value === old) return;
     s.default.forwarding = value;
-    for (const inDev of net.state(INET).values()) inDev.conf.forwarding = value;
+    for (const inDev of net.state(INET).values()) inDev.forwarding = value;
   }
 
   /** Whether the inetdev notifier serves `net` (for the control surface's checks). */
@@ -654,7 +765,7 @@ function sameKernelRoute(a: Route, b: Route): boolean {
 }
 
 function findKernelRoute(fib: Fib, r: Route): Route | undefined {
-  return fib.tables.get(r.table)?.at(r.dst, r.prefixLen).find((x) => x.protocol === 'kernel' && sameKernelRoute(x, r));
+  return fib.get(r.table)?.at(r.dst, r.prefixLen).find((x) => x.protocol === 'kernel' && sameKernelRoute(x, r));
 }
 
 /**

@@ -6,12 +6,12 @@
 
 import type { Layer } from '@netstage/core-net';
 import { IPV4_SYSCTLS, Ipv4Sysctls } from './conf.js';
-import { FIB, Fib, INET, IPV4, Ipv4, type InDevice } from './inet.js';
+import { Fib } from './fib.js';
+import { FIB, INET, IPV4, InetDevices, Ipv4 } from './inet.js';
 import { NEIGH, NeighTable } from './neigh.js';
 import { SNMP, Snmp } from './snmp.js';
 import { FRAGS, IPV4_STACK, Ipv4Stack } from './stack.js';
 import { ipv4Stages } from './stages.js';
-import type { NetDevice } from '@netstage/devices';
 
 /**
  * The ipv4 layer, to pass after the devices layer:
@@ -43,7 +43,7 @@ export function ipv4Layer(): Layer {
         init: (net) => Ipv4Sysctls.inheriting(net.isInit ? undefined : kernel.initNet.state(IPV4_SYSCTLS)),
       });
       kernel.registerPernetSubsys({ name: 'ipv4-fib', key: FIB, init: () => new Fib() });
-      kernel.registerPernetSubsys({ name: 'ipv4-inet', key: INET, init: () => new Map<NetDevice, InDevice>() });
+      kernel.registerPernetSubsys({ name: 'ipv4-inet', key: INET, init: () => new InetDevices() });
       kernel.registerPernetSubsys({ name: 'ipv4-snmp', key: SNMP, init: () => new Snmp() });
       kernel.registerPernetSubsys({
         name: 'ipv4-neigh',

@@ -48,46 +48,53 @@ export interface Neighbour {
   confirmed: number;
 }
 
-/** One namespace's neighbour table: per device, per IPv4 address. */
+/**
+ * One namespace's neighbour table: per device, per IPv4 address. The maps are made with
+ * the first entry (an idle namespace has none) and dropped with the last.
+ */
 export class NeighTable {
-  readonly #byDev = new Map<NetDevice, Map<number, Neighbour>>();
+  #byDev: Map<NetDevice, Map<number, Neighbour>> | undefined;
 
   /** The entry for `ip` on `dev`. */
   get(dev: NetDevice, ip: number): Neighbour | undefined {
-    return this.#byDev.get(dev)?.get(ip);
+    return this.#byDev?.get(dev)?.get(ip);
   }
 
   /** Add an entry. */
   set(n: Neighbour): void {
-    let m = this.#byDev.get(n.dev);
+    const byDev = (this.#byDev ??= new Map());
+    let m = byDev.get(n.dev);
     if (m === undefined) {
       m = new Map();
-      this.#byDev.set(n.dev, m);
+      byDev.set(n.dev, m);
     }
     m.set(n.ip, n);
   }
 
   /** Remove an entry. */
   delete(n: Neighbour): void {
-    const m = this.#byDev.get(n.dev);
-    m?.delete(n.ip);
-    if (m?.size === 0) this.#byDev.delete(n.dev);
+    const byDev = this.#byDev;
+    const m = byDev?.get(n.dev);
+    if (byDev === undefined || m === undefined) return;
+    m.delete(n.ip);
+    if (m.size === 0) byDev.delete(n.dev);
+    if (byDev.size === 0) this.#byDev = undefined;
   }
 
   /** Every entry, device by device, in insertion order. */
   all(): Neighbour[] {
-    return [...this.#byDev.values()].flatMap((m) => [...m.values()]);
+    return this.#byDev === undefined ? [] : [...this.#byDev.values()].flatMap((m) => [...m.values()]);
   }
 
   /** The entries of one device. */
   ofDevice(dev: NetDevice): Neighbour[] {
-    return [...(this.#byDev.get(dev)?.values() ?? [])];
+    return [...(this.#byDev?.get(dev)?.values() ?? [])];
   }
 
   /** Number of entries. */
   get size(): number {
     let n = 0;
-    for (const m of this.#byDev.values()) n += m.size;
+    for (const m of this.#byDev?.values() ?? []) n += m.size;
     return n;
   }
 }

@@ -111,14 +111,38 @@ export type IpMib = (typeof IP_MIB)[number];
 /** An `Icmp:` field. */
 export type IcmpMib = (typeof ICMP_MIB)[number];
 
-// Field → index as plain objects: counting is a property read (inline-cached at each
-// call site) rather than a string-keyed Map lookup, several times per packet.
-const IP_INDEX = Object.fromEntries(IP_MIB.map((n, i) => [n, i])) as Record<IpMib, number>;
-const ICMP_INDEX = Object.fromEntries(ICMP_MIB.map((n, i) => [n, i])) as Record<IcmpMib, number>;
-const IPEXT_INDEX = Object.fromEntries(IPEXT_MIB.map((n, i) => [n, i])) as Record<IpExtMib, number>;
+/** A counter's index in its group's array: what the counting methods take. */
+export type MibIndex<G extends string> = number & { readonly __mib: G };
+
+function indexOf<F extends string, G extends string>(fields: readonly F[]): Readonly<Record<F, MibIndex<G>>> {
+  return Object.freeze(Object.fromEntries(fields.map((n, i) => [n, i]))) as Record<F, MibIndex<G>>;
+}
+
+/**
+ * Each `Ip:` field's index, as Linux's `IPSTATS_MIB_*` enum: a counting site names its
+ * field with a constant property (`mib.ip(IPSTATS.InReceives)`), so counting is an
+ * array increment — no string-keyed lookup on the per-packet path.
+ *
+ * @example
+ * ```ts
+ * import { IPSTATS, Snmp } from '@netstage/ipv4';
+ * const s = new Snmp();
+ * s.ip(IPSTATS.InReceives);
+ * s.get('Ip', 'InReceives'); // 1
+ * ```
+ */
+export const IPSTATS = indexOf<IpMib, 'Ip'>(IP_MIB);
+/** Each `Icmp:` field's index (`ICMP_MIB_*`). */
+export const ICMPSTATS = indexOf<IcmpMib, 'Icmp'>(ICMP_MIB);
+/** Each `IpExt:` field's index (the `IPSTATS_MIB_*` fields `/proc/net/netstat` shows). */
+export const IPEXTSTATS = indexOf<IpExtMib, 'IpExt'>(IPEXT_MIB);
+
+const IP_INDEX: Readonly<Record<string, number>> = IPSTATS;
+const ICMP_INDEX: Readonly<Record<string, number>> = ICMPSTATS;
+const IPEXT_INDEX: Readonly<Record<string, number>> = IPEXTSTATS;
 
 /** The ECN classes in `IpExt:` order, indexed by the two ECN bits of the TOS byte. */
-const ECN_FIELDS = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'] as const;
+const ECN_FIELDS = [IPEXTSTATS.InNoECTPkts, IPEXTSTATS.InECT1Pkts, IPEXTSTATS.InECT0Pkts, IPEXTSTATS.InCEPkts] as const;
 
 /**
  * One namespace's counters: typed arrays, so an idle namespace costs a few hundred
@@ -126,9 +150,9 @@ const ECN_FIELDS = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'] as co
  *
  * @example
  * ```ts
- * import { Snmp } from '@netstage/ipv4';
+ * import { IPSTATS, Snmp } from '@netstage/ipv4';
  * const s = new Snmp();
- * s.ip('InReceives');
+ * s.ip(IPSTATS.InReceives);
  * s.get('Ip', 'InReceives'); // 1
  * ```
  */
@@ -142,29 +166,26 @@ export class Snmp {
   #icmpMsg: Float64Array | undefined;
 
   /** Count an `Ip:` event. */
-  ip(field: IpMib, by = 1): void {
+  ip(i: MibIndex<'Ip'>, by = 1): void {
     const a = (this.#ip ??= new Float64Array(IP_MIB.length));
-    const i = IP_INDEX[field];
     a[i] = (a[i] ?? 0) + by;
   }
 
   /** Count an `Icmp:` event. */
-  icmp(field: IcmpMib, by = 1): void {
+  icmp(i: MibIndex<'Icmp'>, by = 1): void {
     const a = (this.#icmp ??= new Float64Array(ICMP_MIB.length));
-    const i = ICMP_INDEX[field];
     a[i] = (a[i] ?? 0) + by;
   }
 
   /** Count an `IpExt:` event. */
-  ipExt(field: IpExtMib, by = 1): void {
+  ipExt(i: MibIndex<'IpExt'>, by = 1): void {
     const a = (this.#ipExt ??= new Float64Array(IPEXT_MIB.length));
-    const i = IPEXT_INDEX[field];
     a[i] = (a[i] ?? 0) + by;
   }
 
   /** Count a received datagram in its ECN class (`IPSTATS_MIB_NOECTPKTS + (tos & 3)`). */
   ipExtEcn(tos: number): void {
-    this.ipExt(ECN_FIELDS[tos & 3] as IpExtMib);
+    this.ipExt(ECN_FIELDS[tos & 3] as MibIndex<'IpExt'>);
   }
 
   /** Count an ICMP message of `type` in or out (`IcmpMsg:`). */

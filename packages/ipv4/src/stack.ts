@@ -24,7 +24,7 @@ import { IPFRAG_TIME, Reassembler, fragmentDatagram } from './frag.js';
 import { RT_SCOPE, type Route } from './fib.js';
 import { ipv4, type Ipv4, type RouteResult } from './inet.js';
 import { NEIGH, NEIGH_PARMS, type Neighbour, type NeighTable } from './neigh.js';
-import { SNMP, Snmp } from './snmp.js';
+import { ICMPSTATS, IPEXTSTATS, IPSTATS, SNMP, Snmp } from './snmp.js';
 import { IPV4_STAGES } from './stages.js';
 import { ARP_LENGTH, ARPOP_REPLY, ARPOP_REQUEST, ArpPacket, emitArp, isArpError } from './wire/arp.js';
 import {
@@ -119,6 +119,22 @@ export const IPV4_STACK = defineKernelKey<Ipv4Stack>('ipv4-stack');
 /** Each namespace's fragment queues (`netns_ipv4.fqdir`). */
 export const FRAGS = defineNetKey<Reassembler>('ipv4-frags');
 
+/**
+ * A namespace's fragment queues, knowing their namespace: the stack's one timeout
+ * callback counts into it and answers from it (`ip_expire` finds the namespace through
+ * `qp->q.fqdir->net`), so no namespace needs a closure of its own.
+ */
+class NetReassembler extends Reassembler {
+  constructor(
+    /** The namespace whose fragments these are. */
+    readonly net: Net,
+    /** The stack's reassembler whose settings every namespace's shares. */
+    template: Reassembler,
+  ) {
+    super(template);
+  }
+}
+
 /** ICMP types rate-limited by default (`icmp_ratemask` 6168: 3, 4, 11, 12). */
 function rateLimited(type: number, mask: number): boolean {
   return type <= 31 && (mask & (1 << type)) !== 0;
@@ -146,6 +162,11 @@ export class Ipv4Stack {
   readonly #neighStage: Stage;
   /** Counts of namespaces whose counters are not their own yet: counted nowhere. */
   readonly #discard = new Snmp();
+  /**
+   * Holds no fragments: the settings (the kernel's clock, `ipfrag_time`, `ip_expire`)
+   * every namespace's reassembler shares.
+   */
+  readonly #fragSettings: Reassembler;
   /** ICMP rate-limit tokens per (namespace, destination): `inet_peer` rate_tokens. */
   readonly #peerTokens = new Map<Net, Map<number, { tokens: number; last: number }>>();
 
@@ -158,6 +179,7 @@ export class Ipv4Stack {
     this.#snmpStage = m.stage(IPV4_STAGES.snmp);
     this.#icmpStage = m.stage(IPV4_STAGES.icmp);
     this.#neighStage = m.stage(IPV4_STAGES.neigh);
+    this.#fragSettings = new Reassembler(kernel.clock, IPFRAG_TIME, this.#reasmTimeout);
     this.#core.handlers.add({ name: 'ip_rcv', etherType: ETH_P_IP, stage: IPV4_STAGES.ipRcv, receive: (f, d, t) => this.#ipRcv(f, d, t) });
     this.#core.handlers.add({ name: 'arp_rcv', etherType: ETH_P_ARP, stage: IPV4_STAGES.arpRcv, receive: (f, d) => this.#arpRcv(f, d) });
     // neigh_ifdown belongs to the neighbour tables themselves: a namespace with a table
@@ -227,7 +249,7 @@ export class Ipv4Stack {
     try {
       result = this.#ip.routeLookup(net, req.dst);
     } catch (err) {
-      if (err instanceof NetError && err.code === 'ENETUNREACH') this.snmp(net).ip('OutNoRoutes');
+      if (err instanceof NetError && err.code === 'ENETUNREACH') this.snmp(net).ip(IPSTATS.OutNoRoutes);
       throw err;
     }
     const frame = allocPacketBuffer(IPV4_SEND_HEADROOM + req.payload.length);
@@ -252,7 +274,7 @@ export class Ipv4Stack {
     const payloadLength = frame.length - IPV4_SEND_HEADROOM;
     const total = IPV4_HEADER_LENGTH + payloadLength;
     if (total > dev.mtu && dontFragment) throw new NetError('EMSGSIZE');
-    this.snmp(net).ip('OutRequests');
+    this.snmp(net).ip(IPSTATS.OutRequests);
     // The fields go to the header writer as arguments: no repr object per datagram.
     emitIpv4Fields(
       frame,
@@ -283,11 +305,11 @@ export class Ipv4Stack {
     const mib = this.snmp(net);
     const pieces = fragmentDatagram(frame.subarray(ETH_HLEN), dev.mtu, ETH_HLEN);
     if (pieces === undefined) {
-      mib.ip('FragFails');
+      mib.ip(IPSTATS.FragFails);
       return;
     }
-    mib.ip('FragOKs');
-    mib.ip('FragCreates', pieces.length);
+    mib.ip(IPSTATS.FragOKs);
+    mib.ip(IPSTATS.FragCreates, pieces.length);
     for (const piece of pieces) this.#output(net, dev, nexthop, piece, broadcast);
   }
 
@@ -296,11 +318,11 @@ export class Ipv4Stack {
     // ip_finish_output2: OutTransmits and OutOctets; broadcast routes count apart too.
     const mib = this.snmp(net);
     const length = frame.length - ETH_HLEN;
-    mib.ip('OutTransmits');
-    mib.ipExt('OutOctets', length);
+    mib.ip(IPSTATS.OutTransmits);
+    mib.ipExt(IPEXTSTATS.OutOctets, length);
     if (broadcast) {
-      mib.ipExt('OutBcastPkts');
-      mib.ipExt('OutBcastOctets', length);
+      mib.ipExt(IPEXTSTATS.OutBcastPkts);
+      mib.ipExt(IPEXTSTATS.OutBcastOctets, length);
     }
     if (dev.linkType === 'loopback' || broadcast || (dev.flags & IFF.NOARP) !== 0) {
       writeMac(frame, 0, dev.linkType === 'loopback' || (dev.flags & IFF.NOARP) !== 0 ? 0 : MAC_BROADCAST);
@@ -503,8 +525,8 @@ export class Ipv4Stack {
     const length = frame.length - h;
     // ip_rcv_core: InReceives and InOctets (skb->len, padding included) first; the ECN
     // class once the fixed header is known to be IPv4.
-    mib.ip('InReceives');
-    mib.ipExt('InOctets', Math.max(length, 0));
+    mib.ip(IPSTATS.InReceives);
+    mib.ipExt(IPEXTSTATS.InOctets, Math.max(length, 0));
     const b0 = frame[h] ?? 0;
     if (length >= IPV4_HEADER_LENGTH && b0 >> 4 === 4 && (b0 & 0x0f) >= 5) mib.ipExtEcn(frame[h + 1] ?? 0);
     const checked = length >= 0 ? checkIpv4At(frame, h) : checkIpv4At(frame.subarray(h), 0);
@@ -513,10 +535,10 @@ export class Ipv4Stack {
       // every other header fault is InHdrErrors, a bad checksum InCsumErrors as well.
       const declared = length >= 4 ? ((frame[h + 2] ?? 0) << 8) | (frame[h + 3] ?? 0) : 0;
       if (checked.kind === 'total-length' && declared > length) {
-        mib.ipExt('InTruncatedPkts');
+        mib.ipExt(IPEXTSTATS.InTruncatedPkts);
       } else {
-        if (checked.kind === 'checksum') mib.ipExt('InCsumErrors');
-        mib.ip('InHdrErrors');
+        if (checked.kind === 'checksum') mib.ipExt(IPEXTSTATS.InCsumErrors);
+        mib.ip(IPSTATS.InHdrErrors);
       }
       return;
     }
@@ -527,8 +549,8 @@ export class Ipv4Stack {
     const broadcast = disposition === undefined ? this.#isBroadcast(net, dst) : disposition === 'broadcast';
     if (broadcast) {
       // ip_rcv_finish_core: a datagram routed as RTN_BROADCAST.
-      mib.ipExt('InBcastPkts');
-      mib.ipExt('InBcastOctets', totalLength);
+      mib.ipExt(IPEXTSTATS.InBcastPkts);
+      mib.ipExt(IPEXTSTATS.InBcastOctets, totalLength);
     }
     if (broadcast || (disposition === undefined ? this.#ip.isLocal(net, dst) : disposition === 'local')) {
       // frag_off: MF set or a non-zero offset makes it a fragment for ip_defrag.
@@ -539,7 +561,7 @@ export class Ipv4Stack {
     const inDev = this.#ip.inDevice(dev);
     const forwarding = inDev !== undefined && inDev.conf.forwarding !== 0;
     if (!forwarding) {
-      mib.ip('InAddrErrors');
+      mib.ip(IPSTATS.InAddrErrors);
       return;
     }
     this.#forward(net, frame, dev, totalLength);
@@ -561,11 +583,11 @@ export class Ipv4Stack {
       // ip_defrag: the fragment joins its queue; the whole datagram goes on when complete.
       const queues = net.state(FRAGS);
       const failsBefore = queues.fails;
-      mib.ip('ReasmReqds');
+      mib.ip(IPSTATS.ReasmReqds);
       const result = queues.add(packet.slice());
-      if (queues.fails > failsBefore) mib.ip('ReasmFails', queues.fails - failsBefore);
+      if (queues.fails > failsBefore) mib.ip(IPSTATS.ReasmFails, queues.fails - failsBefore);
       if (!result.done) return;
-      mib.ip('ReasmOKs');
+      mib.ip(IPSTATS.ReasmOKs);
       packet = result.datagram;
     }
     // ip_protocol_deliver_rcu: raw sockets get their copy first.
@@ -575,15 +597,15 @@ export class Ipv4Stack {
     const entry = this.#protocols.get(protocol);
     if (entry === undefined) {
       if (raw) {
-        mib.ip('InDelivers');
+        mib.ip(IPSTATS.InDelivers);
         return;
       }
-      mib.ip('InUnknownProtos');
+      mib.ip(IPSTATS.InUnknownProtos);
       if (!broadcast) this.icmpSend(net, ICMP_DEST_UNREACH, 2, packet, dev);
       return;
     }
     if (entry.stage !== undefined && !this.#kernel.stages.gate(entry.stage, net)) return;
-    mib.ip('InDelivers');
+    mib.ip(IPSTATS.InDelivers);
     entry.proto.receive(net, packet, dev);
   }
 
@@ -594,7 +616,7 @@ export class Ipv4Stack {
     const mib = this.snmp(net);
     const packet = frame.subarray(ETH_HLEN, ETH_HLEN + total);
     if ((packet[8] ?? 0) <= 1) {
-      mib.ip('InHdrErrors');
+      mib.ip(IPSTATS.InHdrErrors);
       this.icmpSend(net, ICMP_TIME_EXCEEDED, 0, packet, inDev);
       return;
     }
@@ -608,19 +630,19 @@ export class Ipv4Stack {
     } catch (err) {
       const code = err instanceof NetError && err.code === 'EHOSTUNREACH' ? 1 : 0;
       // ip_error: no route at all is InNoRoutes.
-      if (err instanceof NetError && err.code === 'ENETUNREACH') mib.ipExt('InNoRoutes');
+      if (err instanceof NetError && err.code === 'ENETUNREACH') mib.ipExt(IPEXTSTATS.InNoRoutes);
       this.icmpSend(net, ICMP_DEST_UNREACH, code, packet, inDev);
       return;
     }
     if (outDev === undefined) return;
     const df = ((packet[6] ?? 0) & 0x40) !== 0;
     if (total > outDev.mtu && df) {
-      mib.ip('FragFails');
+      mib.ip(IPSTATS.FragFails);
       this.icmpSend(net, ICMP_DEST_UNREACH, 4, packet, inDev, outDev.mtu);
       return;
     }
     decrementTtl(packet, 0);
-    mib.ip('ForwDatagrams');
+    mib.ip(IPSTATS.ForwDatagrams);
     const nexthop = route.gateway !== 0 ? route.gateway : dst;
     this.#fragmentAndOutput(net, outDev, nexthop, frame.subarray(0, ETH_HLEN + total), false);
   }
@@ -634,18 +656,18 @@ export class Ipv4Stack {
     const src = ((packet[12] ?? 0) << 24 | (packet[13] ?? 0) << 16 | (packet[14] ?? 0) << 8 | (packet[15] ?? 0)) >>> 0;
     const dst = ((packet[16] ?? 0) << 24 | (packet[17] ?? 0) << 16 | (packet[18] ?? 0) << 8 | (packet[19] ?? 0)) >>> 0;
     const body = packet.subarray(ipHeader);
-    mib.icmp('InMsgs');
+    mib.icmp(ICMPSTATS.InMsgs);
     const icmp = IcmpPacket.check(body);
     if (isIcmpError(icmp)) {
-      if (icmp.kind === 'checksum') mib.icmp('InCsumErrors');
-      mib.icmp('InErrors');
+      if (icmp.kind === 'checksum') mib.icmp(ICMPSTATS.InCsumErrors);
+      mib.icmp(ICMPSTATS.InErrors);
       return;
     }
     mib.icmpMsg('in', icmp.type);
-    if (icmp.type === ICMP_ECHO) mib.icmp('InEchos');
-    else if (icmp.type === ICMP_ECHOREPLY) mib.icmp('InEchoReps');
-    else if (icmp.type === ICMP_DEST_UNREACH) mib.icmp('InDestUnreachs');
-    else if (icmp.type === ICMP_TIME_EXCEEDED) mib.icmp('InTimeExcds');
+    if (icmp.type === ICMP_ECHO) mib.icmp(ICMPSTATS.InEchos);
+    else if (icmp.type === ICMP_ECHOREPLY) mib.icmp(ICMPSTATS.InEchoReps);
+    else if (icmp.type === ICMP_DEST_UNREACH) mib.icmp(ICMPSTATS.InDestUnreachs);
+    else if (icmp.type === ICMP_TIME_EXCEEDED) mib.icmp(ICMPSTATS.InTimeExcds);
     const message = parseIcmp(body);
     if ('kind' in message && (message.kind === 'checksum' || message.kind === 'truncated' || message.kind === 'unsupported')) return;
     const repr = message as IcmpRepr;
@@ -675,17 +697,17 @@ export class Ipv4Stack {
     try {
       this.send(net, { dst, src, protocol: IPPROTO_ICMP, payload: bytes, tos: message.kind === 'echo-reply' ? 0 : 0xc0 });
     } catch {
-      this.snmp(net).icmp('OutErrors');
+      this.snmp(net).icmp(ICMPSTATS.OutErrors);
       return false;
     }
     const mib = this.snmp(net);
-    mib.icmp('OutMsgs');
+    mib.icmp(ICMPSTATS.OutMsgs);
     const type = message.kind === 'echo-reply' ? ICMP_ECHOREPLY : message.kind === 'echo-request' ? ICMP_ECHO : message.kind === 'time-exceeded' ? ICMP_TIME_EXCEEDED : ICMP_DEST_UNREACH;
     mib.icmpMsg('out', type);
-    if (type === ICMP_ECHOREPLY) mib.icmp('OutEchoReps');
-    else if (type === ICMP_ECHO) mib.icmp('OutEchos');
-    else if (type === ICMP_TIME_EXCEEDED) mib.icmp('OutTimeExcds');
-    else mib.icmp('OutDestUnreachs');
+    if (type === ICMP_ECHOREPLY) mib.icmp(ICMPSTATS.OutEchoReps);
+    else if (type === ICMP_ECHO) mib.icmp(ICMPSTATS.OutEchos);
+    else if (type === ICMP_TIME_EXCEEDED) mib.icmp(ICMPSTATS.OutTimeExcds);
+    else mib.icmp(ICMPSTATS.OutDestUnreachs);
     return true;
   }
 
@@ -702,8 +724,8 @@ export class Ipv4Stack {
     emitIcmp(message, bytes, 0);
     this.send(net, { dst, ...(src === undefined || src === 0 ? {} : { src }), protocol: IPPROTO_ICMP, payload: bytes, dontFragment: true, ttl });
     const mib = this.snmp(net);
-    mib.icmp('OutMsgs');
-    mib.icmp('OutEchos');
+    mib.icmp(ICMPSTATS.OutMsgs);
+    mib.icmp(ICMPSTATS.OutEchos);
     mib.icmpMsg('out', ICMP_ECHO);
   }
 
@@ -727,7 +749,7 @@ export class Ipv4Stack {
     // nothing is limited on its way to ourselves (loopback).
     const exempt = (type === ICMP_DEST_UNREACH && code === 4) || this.#ip.isLocal(net, to);
     if (!exempt && rateLimited(type, sysctls.icmpRatemask) && !this.#allow(net, to, sysctls.icmpRatelimit)) {
-      this.snmp(net).icmp('OutRateLimitHost');
+      this.snmp(net).icmp(ICMPSTATS.OutRateLimitHost);
       return;
     }
     // The error comes from the address the datagram was sent to, when it is ours; else
@@ -767,13 +789,18 @@ export class Ipv4Stack {
    * when the first fragment had come (`ip_expire`).
    */
   _newReassembler(net: Net): Reassembler {
-    return new Reassembler(this.#kernel.clock, IPFRAG_TIME, (first) => {
-      const mib = this.snmp(net);
-      mib.ip('ReasmTimeout');
-      mib.ip('ReasmFails');
-      if (first !== undefined) this.icmpSend(net, ICMP_TIME_EXCEEDED, 1, first, undefined);
-    });
+    return new NetReassembler(net, this.#fragSettings);
   }
+
+  /** `ip_expire`, for the queues of every namespace. */
+  readonly #reasmTimeout = (first: Uint8Array | undefined, queues: Reassembler): void => {
+    if (!(queues instanceof NetReassembler)) return;
+    const net = queues.net;
+    const mib = this.snmp(net);
+    mib.ip(IPSTATS.ReasmTimeout);
+    mib.ip(IPSTATS.ReasmFails);
+    if (first !== undefined) this.icmpSend(net, ICMP_TIME_EXCEEDED, 1, first, undefined);
+  };
 
   /** @internal the layer's pernet exit: forget a dying namespace's rate-limit state. */
   _forget(net: Net): void {

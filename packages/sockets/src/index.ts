@@ -70,10 +70,22 @@
  *   that patch has no stage here: on or off, nothing a user sees would differ.
  * - **Wire**: the UDP header with its pseudo-header checksum.
  *
+ * An idle namespace is small here (DESIGN §6): what the layer keeps per namespace is a
+ * handful of small objects — the live-socket list ({@link SockList}), the `net.core`
+ * settings ({@link SockNet}), the UDP state ({@link UdpNet}), the AF_UNIX state
+ * ({@link UnixNet}) and the rtnetlink kernel socket's identity
+ * ({@link NetlinkKernelSocket}). Tables and counters inside them are made on first use
+ * (the UDP port table on the first bind, the `Udp:` counters on the first count — read
+ * as zeros until then — the abstract names on the first bind), and sysctls left at their
+ * default share one value (`ip_local_port_range`). Ping and raw sockets have no
+ * per-namespace state at all: like Linux's `ping_table` and `raw_v4_hashinfo`, their
+ * tables are kernel-wide, keyed by (namespace id, identifier or protocol), and each
+ * namespace's listing is taken from its own live sockets.
+ *
  * Not yet: `IP_HDRINCL`, ICMP errors to ping and raw sockets, netlink message encoding,
  * protocol-level socket options, TCP. TCP will be a second `IpProtocol` and a second kind of AF_INET
- * socket beside UDP: {@link InetFamily} picks the socket by type and protocol, and port
- * tables are per-namespace state slots.
+ * socket beside UDP: {@link InetFamily} picks the socket by type and protocol, and its
+ * port table can be per-namespace state made on first use, as UDP's is.
  *
  * @example
  * ```ts
@@ -129,6 +141,8 @@ export {
   UDP,
   UDP_HTABLE_SIZE,
   UDP_MIB,
+  UDPSTATS,
+  UDP_PORT_RANGE_DEFAULT,
   UdpNet,
   UdpProtocol,
   UdpSocket,

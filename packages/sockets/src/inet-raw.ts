@@ -7,7 +7,7 @@
  * @module
  */
 
-import { NetError, defineKernelKey, defineNetKey, readU32, type Kernel, type Net } from '@netstage/core-net';
+import { NetError, defineKernelKey, readU32, type Kernel, type Net } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
 import {
   ICMP_ECHO,
@@ -21,9 +21,11 @@ import {
   type IcmpEvent,
   type Ipv4,
   type Ipv4Stack,
+  ICMPSTATS,
+  IPSTATS,
 } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
-import { hash32, netHashMix } from './sock-list.js';
+import { SOCK_LIST, hash32, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
 import { SOCKET_STAGES } from './stages.js';
 import { IPPROTO_UDP, UdpProtocol } from './udp.js';
@@ -41,29 +43,21 @@ export const IPPROTO_RAW = 255;
  */
 export const TASK_GID = 0;
 
-/** One namespace's ping sockets by identifier (the "port" of `ping_table`). */
-export class PingNet {
-  /** Bound sockets by identifier. */
-  readonly byIdent = new Map<number, PingSocket[]>();
-}
-
-/** Each namespace's ping sockets (`ping_lookup` matches `sock_net`). */
-export const PING = defineNetKey<PingNet>('ping');
-
 /** Buckets of the ping socket table (`PING_HTABLE_SIZE`, `include/net/ping.h`). */
 export const PING_HTABLE_SIZE = 64;
 
 /** `RAW_HTABLE_LOG` (`include/net/raw.h`): the raw socket table has 2^8 buckets. */
 export const RAW_HTABLE_LOG = 8;
 
-/** One namespace's raw sockets by protocol (`raw_v4_hashinfo`, looked up by net since be185884). */
-export class RawNet {
-  /** Open raw sockets by IP protocol. */
-  readonly byProtocol = new Map<number, RawSocket[]>();
+/** A ping table key: the namespace's id and a 16-bit identifier in one number (exact below 2^53). */
+function pingKey(net: Net, ident: number): number {
+  return net.id * 0x10000 + ident;
 }
 
-/** Each namespace's raw sockets. */
-export const RAW = defineNetKey<RawNet>('raw');
+/** A raw table key: the namespace's id and an IP protocol (1..255) in one number. */
+function rawKey(net: Net, protocol: number): number {
+  return net.id * 0x100 + protocol;
+}
 
 /** Rewrap a route/output error with the call's name. */
 function rethrow(err: unknown, syscall: string): never {
@@ -159,10 +153,22 @@ export class PingSocket extends InetQueueSocket {
   }
 }
 
-/** Ping sockets for one kernel: creation with the group check, identifiers, echo-reply delivery. */
+/**
+ * Ping sockets for one kernel: creation with the group check, identifiers, echo-reply
+ * delivery.
+ *
+ * @remarks
+ * The bound sockets of every namespace are in one kernel-wide table, as Linux keeps
+ * them in `ping_table` (`net/ipv4/ping.c`) and matches `sock_net` on lookup: keyed by
+ * (namespace id, identifier), so a namespace that never binds a ping socket has no
+ * table of its own and a lookup does not depend on how many namespaces exist. Listings
+ * per namespace go through the namespace's own live sockets (`SOCK_LIST`).
+ */
 export class PingProtocol {
   readonly #ip: Ipv4;
   readonly #stack: Ipv4Stack;
+  /** `ping_table`: bound sockets by {@link pingKey} (namespace id, identifier), each list oldest first. */
+  readonly #table = new Map<number, PingSocket[]>();
   /** `ping_port_rover`: kernel-wide, where the next identifier search starts. */
   #rover = 0;
 
@@ -200,15 +206,15 @@ export class PingProtocol {
    * @throws NetError EADDRINUSE.
    */
   allocateIdent(sock: PingSocket, ident: number, syscall: string): number {
-    const st = sock.net.state(PING);
+    const net = sock.net;
     if (ident !== 0) {
-      if ((st.byIdent.get(ident) ?? []).some((s) => s !== sock)) throw new NetError('EADDRINUSE', { syscall });
+      if ((this.#table.get(pingKey(net, ident)) ?? []).some((s) => s !== sock)) throw new NetError('EADDRINUSE', { syscall });
       return ident;
     }
     let result = (this.#rover + 1) & 0xffff;
     for (let i = 0; i < 0x10000; i++, result = (result + 1) & 0xffff) {
       if (result === 0) continue;
-      if (st.byIdent.has(result)) continue;
+      if (this.#table.has(pingKey(net, result))) continue;
       this.#rover = result;
       return result;
     }
@@ -217,8 +223,8 @@ export class PingProtocol {
 
   /** @internal add a bound socket to its namespace's table. */
   hash(sock: PingSocket): void {
-    const st = sock.net.state(PING);
-    st.byIdent.set(sock.ident, [...(st.byIdent.get(sock.ident) ?? []), sock]);
+    const key = pingKey(sock.net, sock.ident);
+    this.#table.set(key, [...(this.#table.get(key) ?? []), sock]);
     sock._stampHash();
   }
 
@@ -245,21 +251,22 @@ export class PingProtocol {
    * the one hashed last first in a bucket. Unbound sockets are not listed.
    *
    * @remarks
-   * `ping_get_first` / `ping_get_next` (`net/ipv4/ping.c`).
+   * `ping_get_first` / `ping_get_next` (`net/ipv4/ping.c`) walk the whole table, skipping
+   * other namespaces' sockets; netstage takes the bound ones among `net`'s own sockets.
    */
   sockets(net: Net): PingSocket[] {
     const out: PingSocket[] = [];
-    for (const list of net.state(PING).byIdent.values()) for (const s of list) if (s.net === net) out.push(s);
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof PingSocket && s.ident !== 0) out.push(s);
     return out.sort((a, b) => this.hashSlot(net, a.ident) - this.hashSlot(net, b.ident) || b.hashStamp - a.hashStamp);
   }
 
   /** @internal remove a socket from its namespace's table. */
   unhash(sock: PingSocket): void {
     if (sock.ident === 0) return;
-    const st = sock.net.state(PING);
-    const list = (st.byIdent.get(sock.ident) ?? []).filter((s) => s !== sock);
-    if (list.length === 0) st.byIdent.delete(sock.ident);
-    else st.byIdent.set(sock.ident, list);
+    const key = pingKey(sock.net, sock.ident);
+    const list = (this.#table.get(key) ?? []).filter((s) => s !== sock);
+    if (list.length === 0) this.#table.delete(key);
+    else this.#table.set(key, list);
   }
 
   /** @internal set the local address a connect selected. */
@@ -272,7 +279,7 @@ export class PingProtocol {
     try {
       return this.#ip.routeLookup(net, dst).src;
     } catch (err) {
-      if (err instanceof NetError && err.code === 'ENETUNREACH') this.#stack.snmp(net).ip('OutNoRoutes');
+      if (err instanceof NetError && err.code === 'ENETUNREACH') this.#stack.snmp(net).ip(IPSTATS.OutNoRoutes);
       return rethrow(err, syscall);
     }
   }
@@ -290,7 +297,7 @@ export class PingProtocol {
   #rcv(e: IcmpEvent): void {
     const m = e.message;
     if (m.kind !== 'echo-reply') return;
-    const list = e.net.state(PING).byIdent.get(m.identifier);
+    const list = this.#table.get(pingKey(e.net, m.identifier));
     if (list === undefined) return;
     const sock = list.find((s) => s.local.address === 0 || s.local.address === e.dst);
     if (sock === undefined) return;
@@ -371,10 +378,21 @@ export class RawSocket extends InetQueueSocket {
   }
 }
 
-/** Raw sockets for one kernel: the local-delivery tap and output. */
+/**
+ * Raw sockets for one kernel: the local-delivery tap and output.
+ *
+ * @remarks
+ * The open sockets of every namespace are in one kernel-wide table, as Linux keeps them
+ * in `raw_v4_hashinfo` (`net/ipv4/raw.c`, matched on `sock_net` since be185884): keyed
+ * by (namespace id, protocol), so a namespace without raw sockets has no table of its
+ * own and the tap's lookup does not depend on how many namespaces exist. Listings per
+ * namespace go through the namespace's own live sockets (`SOCK_LIST`).
+ */
 export class RawProtocol {
   readonly #stack: Ipv4Stack;
   readonly #udp: UdpProtocol;
+  /** `raw_v4_hashinfo`: open sockets by {@link rawKey} (namespace id, protocol), each list oldest first. */
+  readonly #table = new Map<number, RawSocket[]>();
 
   /** @internal made by the AF_INET family. */
   constructor(kernel: Kernel, udp: UdpProtocol) {
@@ -386,8 +404,8 @@ export class RawProtocol {
   /** `raw_init` + `raw_hash_sk`: a new socket, in its namespace's table at once. */
   create(net: Net, protocol: number): RawSocket {
     const sock = new RawSocket(this, net, protocol);
-    const st = net.state(RAW);
-    st.byProtocol.set(protocol, [...(st.byProtocol.get(protocol) ?? []), sock]);
+    const key = rawKey(net, protocol);
+    this.#table.set(key, [...(this.#table.get(key) ?? []), sock]);
     sock._stampHash();
     return sock;
   }
@@ -416,27 +434,29 @@ export class RawProtocol {
    * newest first in a bucket (each is hashed when it is created).
    *
    * @remarks
-   * `raw_get_first` / `raw_get_next` (`net/ipv4/raw.c`).
+   * `raw_get_first` / `raw_get_next` (`net/ipv4/raw.c`) walk the whole table, skipping
+   * other namespaces' sockets; netstage takes the raw ones among `net`'s own sockets
+   * (every open raw socket is in the table).
    */
   sockets(net: Net): RawSocket[] {
     const out: RawSocket[] = [];
-    for (const list of net.state(RAW).byProtocol.values()) for (const s of list) if (s.net === net) out.push(s);
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof RawSocket) out.push(s);
     return out.sort((a, b) => this.hashSlot(net, a.protocol) - this.hashSlot(net, b.protocol) || b.hashStamp - a.hashStamp);
   }
 
   /** Raw sockets of `net` (`sock_prot_inuse_get(net, &raw_prot)`, sockstat's `RAW: inuse`). */
   inUse(net: Net): number {
     let n = 0;
-    for (const list of net.state(RAW).byProtocol.values()) for (const s of list) if (s.net === net) n++;
+    for (const s of net.state(SOCK_LIST).list()) if (s instanceof RawSocket) n++;
     return n;
   }
 
   /** @internal remove a socket from its namespace's table. */
   unhash(sock: RawSocket): void {
-    const st = sock.net.state(RAW);
-    const list = (st.byProtocol.get(sock.protocol) ?? []).filter((s) => s !== sock);
-    if (list.length === 0) st.byProtocol.delete(sock.protocol);
-    else st.byProtocol.set(sock.protocol, list);
+    const key = rawKey(sock.net, sock.protocol);
+    const list = (this.#table.get(key) ?? []).filter((s) => s !== sock);
+    if (list.length === 0) this.#table.delete(key);
+    else this.#table.set(key, list);
   }
 
   /** @internal `raw_bind`'s address check (`inet_addr_type`), as UDP's. */
@@ -459,16 +479,16 @@ export class RawProtocol {
     if (protocol === IPPROTO_ICMP && data.length > 0) {
       const type = data[0] ?? 0;
       const mib = this.#stack.snmp(net);
-      mib.icmp('OutMsgs');
+      mib.icmp(ICMPSTATS.OutMsgs);
       mib.icmpMsg('out', type);
-      if (type === ICMP_ECHO) mib.icmp('OutEchos');
-      else if (type === ICMP_ECHOREPLY) mib.icmp('OutEchoReps');
+      if (type === ICMP_ECHO) mib.icmp(ICMPSTATS.OutEchos);
+      else if (type === ICMP_ECHOREPLY) mib.icmp(ICMPSTATS.OutEchoReps);
     }
   }
 
   /** `raw_v4_input`: a copy to each matching raw socket of the namespace. Never throws. */
   #input(net: Net, protocol: number, packet: Uint8Array, _dev: NetDevice): boolean {
-    const list = net.state(RAW).byProtocol.get(protocol);
+    const list = this.#table.get(rawKey(net, protocol));
     if (list === undefined) return false;
     const src = readU32(packet, 12);
     const dst = readU32(packet, 16);
@@ -562,12 +582,11 @@ export function inetFamily(kernel: Kernel): InetFamily {
 }
 
 /**
- * Register AF_INET's per-namespace state (ping identifiers, raw sockets) and make the
- * family; the sockets layer calls it from `register`.
+ * Make the AF_INET family and register it with the kernel; the sockets layer calls it
+ * from `register`. Ping and raw sockets need no per-namespace state: their tables are
+ * kernel-wide, keyed by namespace (see {@link PingProtocol}, {@link RawProtocol}).
  */
 export function registerInetFamily(kernel: Kernel): InetFamily {
-  kernel.registerPernetSubsys({ name: 'ping', key: PING, init: () => new PingNet() });
-  kernel.registerPernetSubsys({ name: 'raw', key: RAW, init: () => new RawNet() });
   const family = new InetFamily(kernel);
   kernel.setState(INET_FAMILY, family);
   return family;

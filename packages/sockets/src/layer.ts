@@ -20,11 +20,13 @@ import { UNIX, UNIX_FAMILY, UnixNet, UnixProtocol } from './unix.js';
  * `Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] })`.
  *
  * It registers the kernel-wide socket counters (inodes) and each namespace's socket
- * list; the per-namespace UDP state (port table, counters, ephemeral range),
- * UDP with IPv4 (receive and ICMP-error handlers), and the AF_INET family (UDP, ping
- * and raw sockets, with their per-namespace tables); the
- * per-namespace AF_UNIX state (abstract names) and the AF_UNIX family; and the
- * AF_NETLINK family (`NETLINK_ROUTE`) with each namespace's rtnetlink kernel socket; the AF_PACKET family and its device notifier.
+ * list; the per-namespace UDP state (port table, counters, ephemeral range — the table
+ * and counters made on first use), UDP with IPv4 (receive and ICMP-error handlers), and
+ * the AF_INET family (UDP, ping and raw sockets; ping and raw with kernel-wide tables
+ * keyed by namespace, so no per-namespace state); the per-namespace AF_UNIX state
+ * (abstract names, made on first bind, and `max_dgram_qlen`) and the AF_UNIX family; the
+ * `net.core` settings; the AF_NETLINK family (`NETLINK_ROUTE`) with each namespace's
+ * rtnetlink kernel socket; the AF_PACKET family and its device notifier.
  *
  * @example
  * ```ts

@@ -30,14 +30,13 @@ const RTNL_SOCKET_STAGE = 'rtnl-netns-socket';
  * A namespace's rtnetlink kernel socket (`net->rtnl`, made by `rtnetlink_net_init`), as
  * far as `/proc/net/netlink` shows it: bound to port 0, with an inode and an identity
  * of its own. Kernel sockets are not counted in `sockets: used`.
+ *
+ * Every namespace has one from its setup (its inode and serial are taken then, so the
+ * numbering of later sockets is Linux's), so it holds only what differs between
+ * namespaces — the inode and the serial; what every rtnetlink kernel socket shares is
+ * read from the class.
  */
 export class NetlinkKernelSocket {
-  /** `NETLINK_ROUTE`. */
-  readonly protocol = NETLINK_ROUTE;
-  /** Port id 0: the kernel. */
-  readonly portid = 0;
-  /** Locked as a user socket is: the socket and its place in the table. */
-  readonly refcount = 2;
   /** Its inode (`sock_create_kern` allocates one like any socket's). */
   readonly inode: number;
   /** Its allocation serial (see `Socket.serial`). */
@@ -47,6 +46,21 @@ export class NetlinkKernelSocket {
   constructor(ids: SockIds) {
     this.inode = ids.nextInode();
     this.serial = ids.nextSerial();
+  }
+
+  /** `NETLINK_ROUTE`. */
+  get protocol(): typeof NETLINK_ROUTE {
+    return NETLINK_ROUTE;
+  }
+
+  /** Port id 0: the kernel. */
+  get portid(): 0 {
+    return 0;
+  }
+
+  /** Locked as a user socket is: the socket and its place in the table. */
+  get refcount(): 2 {
+    return 2;
   }
 }
 

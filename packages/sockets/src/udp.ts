@@ -7,7 +7,7 @@
 
 import { NetError, allocPacketBuffer, defineNetKey, readU16, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
-import { IPV4_SEND_HEADROOM, ipv4, ipv4Stack, type Ipv4, type Ipv4Stack, type RouteResult } from '@netstage/ipv4';
+import { IPSTATS, IPV4_SEND_HEADROOM, ipv4, ipv4Stack, type Ipv4, type Ipv4Stack, type MibIndex, type RouteResult } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
 import { SOCK_LIST, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
@@ -52,26 +52,117 @@ export const SK_MEMORY_PCPU_RESERVE = 256;
 
 
 /** Each `Udp:` field's index in {@link UDP_MIB}: a property read per count, not a search of the list. */
-const UDP_MIB_INDEX = Object.fromEntries(UDP_MIB.map((f, i) => [f, i])) as Record<UdpMibField, number>;
+const UDP_MIB_INDEX = Object.freeze(Object.fromEntries(UDP_MIB.map((f, i) => [f, i]))) as Readonly<Record<UdpMibField, MibIndex<'Udp'>>>;
 
-/** One namespace's UDP state: the port table, the counters, the ephemeral range. */
+/**
+ * Each `Udp:` field's index (`UDP_MIB_*` in `include/uapi/linux/snmp.h`): what
+ * {@link UdpNet.count} takes, so counting on the per-datagram path is an array increment.
+ *
+ * @example
+ * ```ts
+ * import { UDPSTATS } from '@netstage/sockets';
+ * UDPSTATS.InDatagrams; // 0
+ * ```
+ */
+export const UDPSTATS = UDP_MIB_INDEX;
+
+/** What a namespace that has counted nothing reads: every `Udp:` field 0. */
+const NO_UDP_COUNTS: readonly number[] = Object.freeze(UDP_MIB.map(() => 0));
+
+/** The port table of a namespace that has never bound a UDP socket: empty, never written. */
+const NO_UDP_PORTS: ReadonlyMap<number, readonly UdpSocket[]> = new Map();
+
+/**
+ * `ip_local_port_range`'s default, shared by every namespace until one is written (a
+ * write replaces a namespace's pair, never changes this one).
+ *
+ * @remarks
+ * `inet_init_net()` (`net/ipv4/af_inet.c`) sets `net->ipv4.ip_local_ports` to 32768 60999.
+ *
+ * @example
+ * ```ts
+ * import { UDP_PORT_RANGE_DEFAULT } from '@netstage/sockets';
+ * UDP_PORT_RANGE_DEFAULT; // [32768, 60999]
+ * ```
+ */
+export const UDP_PORT_RANGE_DEFAULT: readonly [number, number] = Object.freeze([32768, 60999] as const);
+
+/**
+ * One namespace's UDP state: the port table, the counters, the ephemeral range.
+ *
+ * An idle namespace pays for this object only: the port table is made on the first
+ * bind, the counters on the first count (a reader sees zeros until then), and the
+ * range is the shared default until a write gives the namespace its own pair.
+ *
+ * @remarks
+ * Linux's port table is `udp_table`, one for the kernel (`udp_table_init`), so a
+ * namespace without UDP sockets has no entries in it; the counters
+ * (`net->mib.udp_statistics`) are allocated per namespace in `ipv4_mib_init_net()`
+ * (`net/ipv4/af_inet.c`), which netstage defers to the first count.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from '@netstage/core-net';
+ * import { devicesLayer } from '@netstage/devices';
+ * import { ipv4Layer } from '@netstage/ipv4';
+ * import { UDP, UDPSTATS, socketsLayer } from '@netstage/sockets';
+ * const kernel = Kernel.boot({ layers: [devicesLayer(), ipv4Layer(), socketsLayer()] });
+ * const udp = kernel.initNet.state(UDP);
+ * udp.get('NoPorts'); // 0
+ * udp.count(UDPSTATS.NoPorts);
+ * udp.mib[1]; // 1
+ * ```
+ */
 export class UdpNet {
-  /** Sockets by local port. */
-  readonly byPort = new Map<number, UdpSocket[]>();
-  /** Counters, indexed as {@link UDP_MIB}. */
-  readonly mib = new Float64Array(UDP_MIB.length);
-  /** `ip_local_port_range`. */
-  portRange: [number, number] = [32768, 60999];
+  /** Sockets by local port, each list in the order they were hashed; made on first bind. */
+  #byPort: Map<number, UdpSocket[]> | undefined;
+  /** Counters, indexed as {@link UDP_MIB}; made on first count. */
+  #mib: Float64Array | undefined;
+  /** `ip_local_port_range`: the shared default until written (assign a new pair to change it). */
+  portRange: readonly [number, number] = UDP_PORT_RANGE_DEFAULT;
+
+  /** Sockets by local port (read only: {@link UdpProtocol} hashes and unhashes). */
+  get byPort(): ReadonlyMap<number, readonly UdpSocket[]> {
+    return this.#byPort ?? NO_UDP_PORTS;
+  }
+
+  /** Counters, indexed as {@link UDP_MIB}: zeros until the first count. */
+  get mib(): ArrayLike<number> {
+    return this.#mib ?? NO_UDP_COUNTS;
+  }
 
   /** Count a `Udp:` event. */
-  count(field: UdpMibField, by = 1): void {
-    const i = UDP_MIB_INDEX[field];
-    this.mib[i] = (this.mib[i] ?? 0) + by;
+  count(i: MibIndex<'Udp'>, by = 1): void {
+    const mib = (this.#mib ??= new Float64Array(UDP_MIB.length));
+    mib[i] = (mib[i] ?? 0) + by;
   }
 
   /** A counter. */
   get(field: UdpMibField): number {
-    return this.mib[UDP_MIB_INDEX[field]] ?? 0;
+    return this.#mib?.[UDP_MIB_INDEX[field]] ?? 0;
+  }
+
+  /** The sockets bound to `port`, oldest first; `undefined` when none. */
+  bound(port: number): readonly UdpSocket[] | undefined {
+    return this.#byPort?.get(port);
+  }
+
+  /** @internal {@link UdpProtocol.hash}: `sock` joins its port's list (a new list: readers may be iterating the old one). */
+  _hash(sock: UdpSocket): void {
+    const table = (this.#byPort ??= new Map());
+    const port = sock.local.port;
+    table.set(port, [...(table.get(port) ?? []), sock]);
+  }
+
+  /** @internal {@link UdpProtocol.unhash}: `sock` leaves its port's list. */
+  _unhash(sock: UdpSocket): void {
+    const table = this.#byPort;
+    const port = sock.local.port;
+    const list = table?.get(port);
+    if (table === undefined || list === undefined) return;
+    const rest = list.filter((s) => s !== sock);
+    if (rest.length === 0) table.delete(port);
+    else table.set(port, rest);
   }
 }
 
@@ -105,6 +196,10 @@ function icmpErrno(type: number, code: number): { errno: 'ECONNREFUSED' | 'EHOST
  */
 export class UdpSocket extends InetQueueSocket {
   readonly #udp: UdpProtocol;
+  /** The route to the connected peer (`sk_dst_cache`), good while `#dstGenid` holds. */
+  #dst: RouteResult | undefined;
+  /** The namespace's routing generation when `#dst` was looked up. */
+  #dstGenid = -1;
 
   /** @internal made by the AF_INET family. */
   constructor(udp: UdpProtocol, net: Net) {
@@ -142,6 +237,9 @@ export class UdpSocket extends InetQueueSocket {
     }
     if (this.local.address === 0) this.local = { address: r.src, port: this.local.port };
     this.remote = { address: addr.address >>> 0, port: addr.port };
+    // ip4_datagram_connect: the route is kept on the socket (sk_dst_set).
+    this.#dst = r;
+    this.#dstGenid = this.#udp.routeGeneration(this.net);
   }
 
   /**
@@ -157,7 +255,7 @@ export class UdpSocket extends InetQueueSocket {
     const dst = to ?? (this.remote.port !== 0 ? this.remote : undefined);
     if (dst === undefined) throw new NetError('EDESTADDRREQ', { syscall: 'sendto' });
     if (data.length > 65_507) throw new NetError('EMSGSIZE', { syscall: 'sendto' });
-    const r = this.#udp.route(this.net, dst.address, 'sendto');
+    const r = to === undefined ? this.#connectedRoute(dst.address) : this.#udp.route(this.net, dst.address, 'sendto');
     if (this.local.port === 0) {
       const port = this.#udp.allocatePort(this, 0, 0);
       this.local = { address: this.local.address, port };
@@ -165,6 +263,19 @@ export class UdpSocket extends InetQueueSocket {
     }
     const src = this.local.address !== 0 ? this.local.address : r.src;
     this.#udp.output(this.net, src, this.local.port, dst, data, this.ttl, r);
+  }
+
+  /**
+   * `udp_sendmsg` on a connected socket without a destination: the cached route while
+   * the namespace's routing generation holds (`sk_dst_check`), else a new lookup, kept.
+   */
+  #connectedRoute(dst: number): RouteResult {
+    const genid = this.#udp.routeGeneration(this.net);
+    if (this.#dst !== undefined && genid === this.#dstGenid && genid >= 0) return this.#dst;
+    const r = this.#udp.route(this.net, dst, 'sendto');
+    this.#dst = r;
+    this.#dstGenid = genid;
+    return r;
   }
 
   /** Two while in the port table (the table's `sock_hold`), else one. */
@@ -272,7 +383,7 @@ export class UdpProtocol implements SocketFamily {
 
   /** `udp_lib_lport_inuse`: another socket on the port whose address overlaps, unless both share. */
   #conflict(st: UdpNet, sock: UdpSocket, address: number, port: number): boolean {
-    for (const other of st.byPort.get(port) ?? []) {
+    for (const other of st.bound(port) ?? []) {
       if (other === sock) continue;
       const overlap = other.local.address === 0 || address === 0 || other.local.address === address;
       if (!overlap) continue;
@@ -284,9 +395,7 @@ export class UdpProtocol implements SocketFamily {
 
   /** @internal add a bound socket to its namespace's table. */
   hash(sock: UdpSocket): void {
-    const st = this.state(sock.net);
-    const list = st.byPort.get(sock.local.port) ?? [];
-    st.byPort.set(sock.local.port, [...list, sock]);
+    this.state(sock.net)._hash(sock);
     sock._stampHash();
   }
 
@@ -354,10 +463,12 @@ export class UdpProtocol implements SocketFamily {
   /** @internal remove a socket from its namespace's table. */
   unhash(sock: UdpSocket): void {
     if (sock.local.port === 0) return;
-    const st = this.state(sock.net);
-    const list = (st.byPort.get(sock.local.port) ?? []).filter((s) => s !== sock);
-    if (list.length === 0) st.byPort.delete(sock.local.port);
-    else st.byPort.set(sock.local.port, list);
+    this.state(sock.net)._unhash(sock);
+  }
+
+  /** @internal `net`'s routing generation, for a socket's cached route (-1: cache nothing). */
+  routeGeneration(net: Net): number {
+    return this.#ip.routeGeneration(net);
   }
 
   /** @internal a route for a socket call, or the call's error. */
@@ -366,7 +477,7 @@ export class UdpProtocol implements SocketFamily {
       return this.#ip.routeLookup(net, dst);
     } catch (err) {
       if (err instanceof NetError) {
-        if (err.code === 'ENETUNREACH') this.#stack.snmp(net).ip('OutNoRoutes');
+        if (err.code === 'ENETUNREACH') this.#stack.snmp(net).ip(IPSTATS.OutNoRoutes);
         throw new NetError(err.code, { syscall });
       }
       throw err;
@@ -385,14 +496,14 @@ export class UdpProtocol implements SocketFamily {
     // Fields as arguments: no repr object per datagram.
     emitUdpFields(frame, IPV4_SEND_HEADROOM, src, daddr, sport, dst.port, data.length, data);
     this.#stack.sendRouted(net, route, frame, daddr, src, IPPROTO_UDP, ttl, 0, false);
-    this.mib(net).count('OutDatagrams');
+    this.mib(net).count(UDPSTATS.OutDatagrams);
   }
 
   /** The best socket for a datagram (`udp4_lib_lookup`): connected and specific beat wildcard. */
   lookup(net: Net, src: number, sport: number, dst: number, dport: number): UdpSocket | undefined {
     let best: UdpSocket | undefined;
     let bestScore = -1;
-    for (const s of this.state(net).byPort.get(dport) ?? []) {
+    for (const s of this.state(net).bound(dport) ?? []) {
       if (s.local.address !== 0 && s.local.address !== dst) continue;
       if (s.remote.port !== 0 && (s.remote.address !== src || s.remote.port !== sport)) continue;
       const score = (s.local.address !== 0 ? 2 : 0) + (s.remote.port !== 0 ? 4 : 0);
@@ -413,23 +524,23 @@ export class UdpProtocol implements SocketFamily {
     // Checked and read in place: no view or datagram object per packet.
     const bad = udpDatagramError(packet, ihl, src, dst);
     if (bad !== undefined) {
-      if (bad.kind === 'checksum') mib.count('InCsumErrors');
-      mib.count('InErrors');
+      if (bad.kind === 'checksum') mib.count(UDPSTATS.InCsumErrors);
+      mib.count(UDPSTATS.InErrors);
       return;
     }
     const sourcePort = readU16(packet, ihl);
     const sock = this.lookup(net, src, sourcePort, dst, readU16(packet, ihl + 2));
     if (sock === undefined) {
-      mib.count('NoPorts');
+      mib.count(UDPSTATS.NoPorts);
       if (dst !== 0xffffffff && (dst >>> 28) !== 0xe) this.#stack.icmpSend(net, 3, 3, packet, dev);
       return;
     }
     const data = packet.slice(ihl + UDP_HEADER_LENGTH, ihl + readU16(packet, ihl + 4));
     if (sock._deliver({ data, from: { address: src, port: sourcePort } })) {
-      mib.count('InDatagrams');
+      mib.count(UDPSTATS.InDatagrams);
     } else {
-      mib.count('RcvbufErrors');
-      mib.count('InErrors');
+      mib.count(UDPSTATS.RcvbufErrors);
+      mib.count(UDPSTATS.InErrors);
     }
   }
 

@@ -49,12 +49,41 @@ export interface UnixDatagram {
   readonly from: SockAddrUn | undefined;
 }
 
-/** One namespace's AF_UNIX state: its abstract names and its `net.unix` sysctl. */
+/** The abstract names of a namespace that has never bound one: empty, never written. */
+const NO_ABSTRACT_NAMES: ReadonlyMap<string, UnixSocket> = new Map();
+
+/**
+ * One namespace's AF_UNIX state: its abstract names and its `net.unix` sysctl.
+ *
+ * The table of abstract names is made on the first bind, so an idle namespace pays for
+ * this object only (Linux allocates `net->unx.table` in `unix_net_init`; netstage
+ * defers it to first use).
+ */
 export class UnixNet {
-  /** Bound sockets by socket type and abstract name (`${type}:${name}`). */
-  readonly abstract = new Map<string, UnixSocket>();
+  /** Bound sockets by {@link abstractKey}; made on first bind. */
+  #abstract: Map<string, UnixSocket> | undefined;
   /** `net.unix.max_dgram_qlen`. */
   maxDgramQlen = UNIX_MAX_DGRAM_QLEN;
+
+  /** Bound sockets by socket type and abstract name (`${type}:${name}`), read only. */
+  get abstract(): ReadonlyMap<string, UnixSocket> {
+    return this.#abstract ?? NO_ABSTRACT_NAMES;
+  }
+
+  /** @internal {@link UnixProtocol}: `sock` takes the abstract name `key`. */
+  _bindAbstract(key: string, sock: UnixSocket): void {
+    (this.#abstract ??= new Map()).set(key, sock);
+  }
+
+  /** @internal {@link UnixProtocol}: the name `key` goes, if `sock` holds it. */
+  _unbindAbstract(key: string, sock: UnixSocket): void {
+    if (this.#abstract?.get(key) === sock) this.#abstract.delete(key);
+  }
+}
+
+/** The key of an abstract name in {@link UnixNet.abstract}: the lookup hashes the type in. */
+function abstractKey(type: SocketType, name: string): string {
+  return `${type}:${name}`;
 }
 
 /** Each namespace's AF_UNIX state; initNet's while `unix-per-ns` is off. */
@@ -585,12 +614,13 @@ export class UnixProtocol implements SocketFamily {
   bindName(sock: UnixSocket, addr: SockAddrUn | undefined): void {
     const type = sock.type;
     if (addr === undefined) {
-      const table = this.state(sock.net).abstract;
+      const st = this.state(sock.net);
       const start = this.#kernel.random.nextInt(0x100000);
       for (let i = 0; i < 0x100000; i++) {
         const name = ((start + i) & 0xfffff).toString(16).padStart(5, '0');
-        if (!table.has(`${type}:${name}`)) {
-          table.set(`${type}:${name}`, sock);
+        const key = abstractKey(type, name);
+        if (!st.abstract.has(key)) {
+          st._bindAbstract(key, sock);
           sock.local = { kind: 'abstract', name };
           sock._stampHash();
           return;
@@ -599,10 +629,10 @@ export class UnixProtocol implements SocketFamily {
       throw new NetError('ENOSPC', { syscall: 'bind' });
     }
     if (addr.kind === 'abstract') {
-      const table = this.state(sock.net).abstract;
-      const key = `${type}:${addr.name}`;
-      if (table.has(key)) throw new NetError('EADDRINUSE', { syscall: 'bind' });
-      table.set(key, sock);
+      const st = this.state(sock.net);
+      const key = abstractKey(type, addr.name);
+      if (st.abstract.has(key)) throw new NetError('EADDRINUSE', { syscall: 'bind' });
+      st._bindAbstract(key, sock);
     } else {
       if (addr.path === '') throw new NetError('ENOENT', { syscall: 'bind' });
       if (this.#paths.has(addr.path)) throw new NetError('EADDRINUSE', { syscall: 'bind' });
@@ -617,9 +647,7 @@ export class UnixProtocol implements SocketFamily {
     const addr = sock.local;
     if (addr === undefined) return;
     if (addr.kind === 'abstract') {
-      const table = this.state(sock.net).abstract;
-      const key = `${sock.type}:${addr.name}`;
-      if (table.get(key) === sock) table.delete(key);
+      this.state(sock.net)._unbindAbstract(abstractKey(sock.type, addr.name), sock);
     } else {
       const node = this.#paths.get(addr.path);
       if (node?.sock === sock) node.sock = undefined;
@@ -634,7 +662,7 @@ export class UnixProtocol implements SocketFamily {
    *   socket has closed; EPROTOTYPE for a path bound by a socket of another type.
    */
   find(net: Net, addr: SockAddrUn, type: 'stream' | 'dgram', syscall: string): UnixSocket | undefined {
-    if (addr.kind === 'abstract') return this.state(net).abstract.get(`${type}:${addr.name}`);
+    if (addr.kind === 'abstract') return this.state(net).abstract.get(abstractKey(type, addr.name));
     const node = this.#paths.get(addr.path);
     if (node === undefined) throw new NetError('ENOENT', { syscall });
     if (node.sock === undefined) throw new NetError('ECONNREFUSED', { syscall });

@@ -25,7 +25,7 @@
  */
 
 import { assertField, assertRoom, readU16 as word, readU32 as dword, readU8 as octet } from '@netstage/core-net';
-import { checksumAccumulate, internetChecksum, readIpv4, writeIpv4 } from './checksum.js';
+import { checksumAccumulate, internetChecksum, ipv4HeaderChecksum, readIpv4, writeIpv4 } from './checksum.js';
 
 // ---------------------------------------------------------------------------------------
 // Sizes and protocol numbers (include/uapi/linux/in.h)
@@ -354,7 +354,8 @@ function validate(bytes: Uint8Array, offset = 0): Ipv4Error | undefined {
   if (headerLength < IPV4_HEADER_LENGTH || headerLength > length) {
     return { kind: 'header-length', headerLength, length };
   }
-  if (internetChecksum(bytes, offset, headerLength) !== 0) {
+  const bad = headerLength === IPV4_HEADER_LENGTH ? ipv4HeaderChecksum(bytes, offset) !== 0 : internetChecksum(bytes, offset, headerLength) !== 0;
+  if (bad) {
     const header = bytes.subarray(offset);
     return {
       kind: 'checksum',
@@ -774,7 +775,7 @@ export function emitIpv4Fields(
   bytes[o + field.CHECKSUM + 1] = 0;
   writeIpv4(bytes, o + field.SOURCE, source);
   writeIpv4(bytes, o + field.DESTINATION, destination);
-  const checksum = internetChecksum(bytes, o, IPV4_HEADER_LENGTH);
+  const checksum = ipv4HeaderChecksum(bytes, o);
   bytes[o + field.CHECKSUM] = checksum >>> 8;
   bytes[o + field.CHECKSUM + 1] = checksum & 0xff;
 }
