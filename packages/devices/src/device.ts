@@ -28,8 +28,11 @@ export interface CapturedFrame {
 
 /** The hooks a device calls into the core; the devices layer provides them. */
 export interface DeviceCore {
-  /** A frame arrived on `dev`: queue it for the receive dispatch at this instant. */
-  netifRx(dev: NetDevice, frame: Uint8Array): void;
+  /**
+   * A frame arrived on `dev`: queue it for the receive dispatch at this instant, with
+   * its {@link CHECKSUM} state.
+   */
+  netifRx(dev: NetDevice, frame: Uint8Array, ipSummed: number): void;
   /** Show an outgoing frame to the taps. */
   transmitted(dev: NetDevice, frame: Uint8Array): void;
   /** The device's carrier changed (`netif_carrier_on/off`): recompute and announce. */
@@ -58,6 +61,26 @@ export interface MulticastEntry {
   readonly globalUse: number;
 }
 
+
+/**
+ * What a frame's sender vouches for about its transport checksum (`skb->ip_summed`),
+ * carried with the frame across veth and loopback to the receive path: `NONE` — verify
+ * it; `UNNECESSARY` — the sending stack computed it a moment ago, so the receiver need
+ * not (`CHECKSUM_UNNECESSARY`; Linux sends `CHECKSUM_PARTIAL` over these devices and
+ * `skb_csum_unnecessary` lets the receiver skip the check).
+ *
+ * @remarks
+ * `include/linux/skbuff.h` (the ip_summed states); `drivers/net/veth.c` and
+ * `drivers/net/loopback.c` advertise `NETIF_F_HW_CSUM`. netstage still writes every
+ * checksum, so frames captured anywhere carry correct ones (DESIGN.md §6).
+ *
+ * @example
+ * ```ts
+ * import { CHECKSUM } from '@netstage/devices';
+ * CHECKSUM.UNNECESSARY; // 1
+ * ```
+ */
+export const CHECKSUM = { NONE: 0, UNNECESSARY: 1 } as const;
 
 /** Most frames a capture tap keeps (oldest dropped first). */
 export const CAPTURE_LIMIT = 10_000;
@@ -107,6 +130,8 @@ export abstract class NetDevice {
   #mc: { address: number; users: number }[] | undefined;
   /** A ring of frames waiting for the dispatch, created by the first frame. */
   #backlog: (Uint8Array | undefined)[] | undefined;
+  /** Each waiting frame's {@link CHECKSUM} state, in the ring's slots. */
+  #backlogSummed: Uint8Array | undefined;
   #backlogHead = 0;
   #backlogSize = 0;
   #core: DeviceCore;
@@ -247,19 +272,26 @@ export abstract class NetDevice {
    * the taps, handed to the driver, counted by it. Returns whether it was taken. Never
    * throws. A device that is down or has no carrier drops the frame in its qdisc without
    * counting it in the device's counters.
+   *
+   * `ipSummed` says what the sender vouches for (`skb->ip_summed`): the stack passes
+   * {@link CHECKSUM}.UNNECESSARY for a datagram whose checksums it has just computed
+   * itself, anyone else {@link CHECKSUM}.NONE (the default). veth and loopback carry it to
+   * the receiving side, where UDP then skips verifying its checksum, as Linux does for
+   * a CHECKSUM_PARTIAL skb crossing veth or lo (`skb_csum_unnecessary`). Unlike Linux
+   * the checksum is always written, so every captured frame carries a correct one.
    */
-  transmit(frame: Uint8Array): boolean {
+  transmit(frame: Uint8Array, ipSummed: number = CHECKSUM.NONE): boolean {
     // Without carrier link-watch has swapped in the noop qdisc: the frame is dropped
     // there, before the taps and the driver, and the device counts nothing.
     if (!this.#up || !this.carrier) return false;
     this.#capture?.push({ time: this.kernel.clock.now, direction: 'out', bytes: frame.slice() });
     trimCapture(this.#capture);
     this.#core.transmitted(this, frame);
-    return this.xmit(frame);
+    return this.xmit(frame, ipSummed);
   }
 
-  /** The driver's transmit (`ndo_start_xmit`). */
-  protected abstract xmit(frame: Uint8Array): boolean;
+  /** The driver's transmit (`ndo_start_xmit`), with the frame's {@link CHECKSUM} state. */
+  protected abstract xmit(frame: Uint8Array, ipSummed: number): boolean;
 
   /**
    * Start keeping a copy of every frame in and out (at most {@link CAPTURE_LIMIT}),
@@ -328,7 +360,7 @@ export abstract class NetDevice {
   }
 
   /** A frame arrives from the link below: queue it for the dispatch (`netif_rx`). */
-  protected deliverToStack(frame: Uint8Array): boolean {
+  protected deliverToStack(frame: Uint8Array, ipSummed: number = CHECKSUM.NONE): boolean {
     if (!this.#up) {
       this.count(STAT.rx_dropped);
       return false;
@@ -338,12 +370,12 @@ export abstract class NetDevice {
       this.count(STAT.rx_length_errors);
       return false;
     }
-    this.#core.netifRx(this, frame);
+    this.#core.netifRx(this, frame, ipSummed);
     return true;
   }
 
   /** @internal the layer only: the backlog of frames waiting for the dispatch. */
-  _enqueueBacklog(frame: Uint8Array, limit: number): 'first' | 'queued' | 'full' {
+  _enqueueBacklog(frame: Uint8Array, limit: number, ipSummed: number = CHECKSUM.NONE): 'first' | 'queued' | 'full' {
     // enqueue_to_backlog accepts while qlen <= netdev_max_backlog: limit + 1 frames fit.
     if (this.#backlogSize > limit) {
       this.count(STAT.rx_dropped);
@@ -353,14 +385,28 @@ export abstract class NetDevice {
     if (ring === undefined || this.#backlogSize === ring.length) {
       // Create the ring (16 slots) or double it, oldest frame first.
       const old = ring ?? [];
+      const oldSummed = this.#backlogSummed;
       ring = new Array<Uint8Array | undefined>(Math.max(16, old.length * 2));
-      for (let k = 0; k < this.#backlogSize; k++) ring[k] = old[(this.#backlogHead + k) % old.length];
+      const summed = new Uint8Array(ring.length);
+      for (let k = 0; k < this.#backlogSize; k++) {
+        const from = (this.#backlogHead + k) % old.length;
+        ring[k] = old[from];
+        summed[k] = oldSummed?.[from] ?? CHECKSUM.NONE;
+      }
       this.#backlog = ring;
+      this.#backlogSummed = summed;
       this.#backlogHead = 0;
     }
-    ring[(this.#backlogHead + this.#backlogSize) % ring.length] = frame;
+    const slot = (this.#backlogHead + this.#backlogSize) % ring.length;
+    ring[slot] = frame;
+    (this.#backlogSummed as Uint8Array)[slot] = ipSummed;
     this.#backlogSize++;
     return this.#backlogSize === 1 ? 'first' : 'queued';
+  }
+
+  /** @internal the layer only: the {@link CHECKSUM} state of the oldest waiting frame (read before taking it). */
+  _backlogHeadSummed(): number {
+    return this.#backlogSummed?.[this.#backlogHead] ?? CHECKSUM.NONE;
   }
 
   /** @internal the layer only: take the oldest waiting frame. */
@@ -412,6 +458,7 @@ export abstract class NetDevice {
   _unlist(): void {
     this.#registered = false;
     this.#backlog = undefined;
+    this.#backlogSummed = undefined;
     this.#backlogHead = 0;
     this.#backlogSize = 0;
   }
@@ -496,11 +543,11 @@ export class LoopbackDevice extends NetDevice {
     return IFF.LOOPBACK;
   }
 
-  protected xmit(frame: Uint8Array): boolean {
+  protected xmit(frame: Uint8Array, ipSummed: number): boolean {
     // loopback_xmit counts skb->len after eth_type_trans: the IP datagram, no Ethernet header.
     this.count(STAT.tx_packets);
     this.count(STAT.tx_bytes, frame.length - ETH_HLEN);
-    return this.deliverToStack(frame);
+    return this.deliverToStack(frame, ipSummed);
   }
 }
 
@@ -612,7 +659,7 @@ export class VethDevice extends NetDevice {
     return IFF.BROADCAST | IFF.MULTICAST;
   }
 
-  protected xmit(frame: Uint8Array): boolean {
+  protected xmit(frame: Uint8Array, ipSummed: number): boolean {
     const peer = this.#peer;
     // Only reached with carrier, so the peer is there and up; is_skb_forwardable()
     // still refuses a frame too long for it: rx_dropped there, dropped here.
@@ -623,7 +670,7 @@ export class VethDevice extends NetDevice {
     }
     this.count(STAT.tx_packets);
     this.count(STAT.tx_bytes, frame.length);
-    return peer.deliverToStack(frame);
+    return peer.deliverToStack(frame, ipSummed);
   }
 }
 

@@ -85,6 +85,7 @@
 
 export {
   CAPTURE_LIMIT,
+  CHECKSUM,
   DummyDevice,
   LoopbackDevice,
   NetDevice,

@@ -449,8 +449,8 @@ export class Netdev implements DeviceCore {
   // -- the receive path ------------------------------------------------------------
 
   /** @internal {@link DeviceCore}: queue a received frame for the dispatch. */
-  netifRx(dev: NetDevice, frame: Uint8Array): void {
-    if (dev._enqueueBacklog(frame, NETDEV_MAX_BACKLOG) === 'first') {
+  netifRx(dev: NetDevice, frame: Uint8Array, ipSummed: number): void {
+    if (dev._enqueueBacklog(frame, NETDEV_MAX_BACKLOG, ipSummed) === 'first') {
       this.#kernel.clock.post(this.#processBacklog, dev);
     }
   }
@@ -469,6 +469,7 @@ export class Netdev implements DeviceCore {
   readonly #processBacklog = (dev: NetDevice): void => {
     let budget = dev.backlog;
     while (budget-- > 0) {
+      const ipSummed = dev._backlogHeadSummed();
       const frame = dev._dequeueBacklog();
       if (frame === undefined || !dev.registered) return;
       // The multicast counter is the driver's: a NIC counts multicast (and broadcast)
@@ -476,7 +477,7 @@ export class Netdev implements DeviceCore {
       // received a broadcast ARP shows multicast 0 in /proc/net/dev).
       const countsMulticast = dev.kind !== 'veth' && dev.kind !== 'loopback';
       dev._received(frame, countsMulticast && isMulticastMac(frameDestination(frame)));
-      this.handlers.dispatch(frame, dev);
+      this.handlers.dispatch(frame, dev, ipSummed);
     }
     if (dev.backlog > 0) this.#kernel.clock.post(this.#processBacklog, dev);
   };

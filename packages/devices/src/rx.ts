@@ -7,7 +7,7 @@
  */
 
 import type { Kernel, Stage } from '@netstage/core-net';
-import type { NetDevice } from './device.js';
+import { CHECKSUM, type NetDevice } from './device.js';
 import { ETH_HLEN, ETH_P_ALL, frameDestination, frameEtherType, isMulticastMac } from './wire/ethernet.js';
 
 /** Where a frame was headed, as `skb->pkt_type` (`include/uapi/linux/if_packet.h`). */
@@ -41,9 +41,10 @@ export interface PacketHandler {
   readonly device?: NetDevice;
   /**
    * Take a frame. `frame` is the whole Ethernet frame; it belongs to the stack and may be
-   * reused after the call returns. `pktType` is one of {@link PACKET}. Must not throw.
+   * reused after the call returns. `pktType` is one of {@link PACKET}; `ipSummed` is the
+   * frame's {@link CHECKSUM} state from its sender. Must not throw.
    */
-  receive(frame: Uint8Array, dev: NetDevice, pktType: number): void;
+  receive(frame: Uint8Array, dev: NetDevice, pktType: number, ipSummed: number): void;
 }
 
 interface Entry {
@@ -101,19 +102,19 @@ export class PacketHandlers {
    * Dispatch a received frame of `dev` (already counted as received). Frames too short
    * to hold an Ethernet header must be rejected before this.
    */
-  dispatch(frame: Uint8Array, dev: NetDevice): void {
+  dispatch(frame: Uint8Array, dev: NetDevice, ipSummed: number = CHECKSUM.NONE): void {
     const net = dev.net;
     const stages = this.#kernel.stages;
     if (!net.isInit && !stages.gate(this.#rxStage, net)) return;
     const pktType = packetType(frame, dev);
     let taken = false;
     for (const e of this.#all) {
-      if (deliver(e, frame, dev, pktType, stages)) taken = true;
+      if (deliver(e, frame, dev, pktType, stages, ipSummed)) taken = true;
     }
     const list = this.#byType.get(frameEtherType(frame));
     if (list !== undefined) {
       for (const e of list) {
-        if (deliver(e, frame, dev, pktType, stages)) taken = true;
+        if (deliver(e, frame, dev, pktType, stages, ipSummed)) taken = true;
       }
     }
     // Nobody bound to this frame: __netif_receive_skb_core counts it in rx_dropped.
@@ -126,7 +127,7 @@ export class PacketHandlers {
     const net = dev.net;
     const stages = this.#kernel.stages;
     if (!net.isInit && !stages.gate(this.#rxStage, net)) return;
-    for (const e of this.#all) deliver(e, frame, dev, PACKET.OUTGOING, stages);
+    for (const e of this.#all) deliver(e, frame, dev, PACKET.OUTGOING, stages, CHECKSUM.NONE);
   }
 }
 
@@ -135,10 +136,10 @@ export class PacketHandlers {
  * handler's stage gate refuses it: an unconverted handler took the frame and dropped it
  * (`goto drop` in v2.6.24's `ip_rcv`), which the gate counts.
  */
-function deliver(e: Entry, frame: Uint8Array, dev: NetDevice, pktType: number, stages: Kernel['stages']): boolean {
+function deliver(e: Entry, frame: Uint8Array, dev: NetDevice, pktType: number, stages: Kernel['stages'], ipSummed: number): boolean {
   const h = e.handler;
   if (h.device !== undefined && h.device !== dev) return false;
-  if (e.stage === undefined || stages.gate(e.stage, dev.net)) h.receive(frame, dev, pktType);
+  if (e.stage === undefined || stages.gate(e.stage, dev.net)) h.receive(frame, dev, pktType, ipSummed);
   return true;
 }
 

@@ -1,6 +1,7 @@
 import { Kernel, ManifestError, type Layer } from '@netstage/core-net';
 import { describe, expect, it } from 'vitest';
 import {
+  CHECKSUM,
   ETH_HLEN,
   ETH_P_ALL,
   ETH_P_ARP,
@@ -122,6 +123,27 @@ describe('receive path: delivery and dispatch', () => {
     expect(eth0.backlog).toBe(0);
     expect(eth0.stats[STAT.rx_packets]).toBe(1);
     expect(eth0.stats[STAT.rx_bytes]).toBe(60);
+  });
+
+  it('carries each frame\'s ip_summed from transmit to the handler, across the backlog ring growing (veth and lo keep it; a NIC injects NONE)', () => {
+    const { kernel, core } = bootNics();
+    const eth0 = nic(kernel);
+    const lo = core.byName(kernel.initNet, 'lo');
+    if (lo === undefined) throw new Error('no lo');
+    core.open(lo);
+    const seen: [number, number, string][] = [];
+    core.handlers.add({ name: 'ip', etherType: ETH_P_IP, receive: (f, d, _t, summed) => seen.push([tagOf(f), summed, d.name]) });
+    const want: [number, number, string][] = [];
+    // 40 frames at one instant: the ring starts at 16 slots and doubles twice.
+    for (let i = 0; i < 40; i++) {
+      const summed = i % 3 === 0 ? CHECKSUM.UNNECESSARY : CHECKSUM.NONE;
+      lo.transmit(ethFrame(0, ETH_P_IP, 60, i), summed);
+      want.push([i, summed, 'lo']);
+    }
+    eth0.inject(ethFrame(NIC_MAC, ETH_P_IP, 60, 99));
+    want.push([99, CHECKSUM.NONE, 'eth0']);
+    kernel.clock.runUntilIdle();
+    expect(seen).toEqual(want);
   });
 
   it('keeps the order of frames received at one instant', () => {

@@ -8,6 +8,7 @@
 
 import { NetError, allocPacketBuffer, defineKernelKey, defineNetKey, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import {
+  CHECKSUM,
   ETH_HLEN,
   ETH_P_ARP,
   ETH_P_IP,
@@ -53,10 +54,14 @@ export interface IpProtocol {
    */
   readonly stage?: string;
   /**
-   * Take a datagram addressed to this host. `packet` is the whole IP datagram (header
-   * first); it belongs to the stack once the call returns. Must not throw.
+   * Take a datagram addressed to this host: it starts `at` bytes into `skb` (IP header
+   * first) and ends where `skb` ends — link-layer padding is already cut off, and no
+   * view is made for the call (an skb's data pointer, not a copy). The bytes belong to
+   * the stack once the call returns. `ipSummed` is the frame's `CHECKSUM` state
+   * (`@netstage/devices`): UNNECESSARY when the sending stack computed the transport
+   * checksum and the frame came across veth or loopback. Must not throw.
    */
-  receive(net: Net, packet: Uint8Array, dev: NetDevice): void;
+  receive(net: Net, skb: Uint8Array, at: number, dev: NetDevice, ipSummed: number): void;
   /**
    * An ICMP error came back about a datagram of this protocol (`err_handler`):
    * `original` is the quoted IP header and at least 8 bytes of what followed it. Must
@@ -180,12 +185,12 @@ export class Ipv4Stack {
     this.#icmpStage = m.stage(IPV4_STAGES.icmp);
     this.#neighStage = m.stage(IPV4_STAGES.neigh);
     this.#fragSettings = new Reassembler(kernel.clock, IPFRAG_TIME, this.#reasmTimeout);
-    this.#core.handlers.add({ name: 'ip_rcv', etherType: ETH_P_IP, stage: IPV4_STAGES.ipRcv, receive: (f, d, t) => this.#ipRcv(f, d, t) });
+    this.#core.handlers.add({ name: 'ip_rcv', etherType: ETH_P_IP, stage: IPV4_STAGES.ipRcv, receive: (f, d, t, c) => this.#ipRcv(f, d, t, c) });
     this.#core.handlers.add({ name: 'arp_rcv', etherType: ETH_P_ARP, stage: IPV4_STAGES.arpRcv, receive: (f, d) => this.#arpRcv(f, d) });
     // neigh_ifdown belongs to the neighbour tables themselves: a namespace with a table
     // of its own has its entries flushed with its devices.
     this.#core.chain.subscribe({ name: 'neigh', stage: IPV4_STAGES.neigh, onEvent: (e, d) => this.#neighEvent(e, d) });
-    this.registerProtocol({ name: 'icmp', protocol: IPPROTO_ICMP, stage: IPV4_STAGES.icmp, receive: (n, p, d) => this.#icmpRcv(n, p, d) });
+    this.registerProtocol({ name: 'icmp', protocol: IPPROTO_ICMP, stage: IPV4_STAGES.icmp, receive: (n, skb, at, d) => this.#icmpRcv(n, at === 0 ? skb : skb.subarray(at), d) });
   }
 
   /**
@@ -263,12 +268,25 @@ export class Ipv4Stack {
    * headroom): `frame` holds the transport payload from {@link IPV4_SEND_HEADROOM} on,
    * and the stack writes the IP and link headers in front of it — one buffer per
    * datagram, no copy, no request object. `route` is what `routeLookup(net, dst)`
-   * returned; `ttl` negative means the namespace's `ip_default_ttl`.
+   * returned; `ttl` negative means the namespace's `ip_default_ttl`. `ipSummed` is
+   * `CHECKSUM.UNNECESSARY` when the caller has just written the transport checksum
+   * (UDP does), so a receiver across veth or loopback may skip checking it.
    *
    * @throws NetError ENETUNREACH when the route has no device; EMSGSIZE for a
    *   DF datagram larger than the device's MTU.
    */
-  sendRouted(net: Net, route: RouteResult, frame: Uint8Array, dst: number, src: number, protocol: number, ttl: number, tos: number, dontFragment: boolean): void {
+  sendRouted(
+    net: Net,
+    route: RouteResult,
+    frame: Uint8Array,
+    dst: number,
+    src: number,
+    protocol: number,
+    ttl: number,
+    tos: number,
+    dontFragment: boolean,
+    ipSummed: number = CHECKSUM.NONE,
+  ): void {
     const dev = route.dev;
     if (dev === undefined) throw new NetError('ENETUNREACH');
     const payloadLength = frame.length - IPV4_SEND_HEADROOM;
@@ -292,14 +310,14 @@ export class Ipv4Stack {
       payloadLength,
     );
     const nexthop = route.route.gateway !== 0 ? route.route.gateway : dst >>> 0;
-    this.#fragmentAndOutput(net, dev, nexthop, frame, route.type === 'broadcast');
+    this.#fragmentAndOutput(net, dev, nexthop, frame, route.type === 'broadcast', ipSummed);
   }
 
   /** `ip_finish_output` → `ip_fragment` when the datagram is bigger than the device's MTU. */
-  #fragmentAndOutput(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean): void {
+  #fragmentAndOutput(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean, ipSummed: number): void {
     const total = frame.length - ETH_HLEN;
     if (total <= dev.mtu) {
-      this.#output(net, dev, nexthop, frame, broadcast);
+      this.#output(net, dev, nexthop, frame, broadcast, ipSummed);
       return;
     }
     const mib = this.snmp(net);
@@ -310,11 +328,12 @@ export class Ipv4Stack {
     }
     mib.ip(IPSTATS.FragOKs);
     mib.ip(IPSTATS.FragCreates, pieces.length);
-    for (const piece of pieces) this.#output(net, dev, nexthop, piece, broadcast);
+    // Fragments are checked again once reassembled: nothing is vouched for.
+    for (const piece of pieces) this.#output(net, dev, nexthop, piece, broadcast, CHECKSUM.NONE);
   }
 
   /** `ip_finish_output2`: link header by neighbour, then transmit. */
-  #output(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean): void {
+  #output(net: Net, dev: NetDevice, nexthop: number, frame: Uint8Array, broadcast: boolean, ipSummed: number): void {
     // ip_finish_output2: OutTransmits and OutOctets; broadcast routes count apart too.
     const mib = this.snmp(net);
     const length = frame.length - ETH_HLEN;
@@ -326,7 +345,7 @@ export class Ipv4Stack {
     }
     if (dev.linkType === 'loopback' || broadcast || (dev.flags & IFF.NOARP) !== 0) {
       writeMac(frame, 0, dev.linkType === 'loopback' || (dev.flags & IFF.NOARP) !== 0 ? 0 : MAC_BROADCAST);
-      this.#finish(dev, frame);
+      this.#finish(dev, frame, ipSummed);
       return;
     }
     const table = this.neighbours(net);
@@ -358,15 +377,15 @@ export class Ipv4Stack {
         break;
     }
     writeMac(frame, 0, n.mac);
-    this.#finish(dev, frame);
+    this.#finish(dev, frame, ipSummed);
   }
 
   /** Source MAC and EtherType, then the device. */
-  #finish(dev: NetDevice, frame: Uint8Array): void {
+  #finish(dev: NetDevice, frame: Uint8Array, ipSummed: number = CHECKSUM.NONE): void {
     writeMac(frame, 6, dev.mac);
     frame[12] = ETH_P_IP >> 8;
     frame[13] = ETH_P_IP & 0xff;
-    dev.transmit(frame);
+    dev.transmit(frame, ipSummed);
   }
 
   #enqueue(n: Neighbour, frame: Uint8Array): void {
@@ -515,7 +534,7 @@ export class Ipv4Stack {
   // -- input ------------------------------------------------------------------------
 
   /** `ip_rcv` + `ip_rcv_finish` + `ip_route_input`. Never throws: counts and drops. */
-  #ipRcv(frame: Uint8Array, dev: NetDevice, pktType: number): void {
+  #ipRcv(frame: Uint8Array, dev: NetDevice, pktType: number, ipSummed: number): void {
     if (pktType === PACKET.OTHERHOST) return;
     const net = dev.net;
     const mib = this.snmp(net);
@@ -555,7 +574,9 @@ export class Ipv4Stack {
     if (broadcast || (disposition === undefined ? this.#ip.isLocal(net, dst) : disposition === 'local')) {
       // frag_off: MF set or a non-zero offset makes it a fragment for ip_defrag.
       const fragment = ((((frame[h + 6] ?? 0) << 8) | (frame[h + 7] ?? 0)) & 0x3fff) !== 0;
-      this.#localDeliver(net, frame.subarray(h, h + totalLength), dev, broadcast, frame[h + 9] ?? 0, fragment);
+      // pskb_trim_rcsum: padding after the datagram is cut off (a view only when there is any).
+      const end = h + totalLength;
+      this.#localDeliver(net, end === frame.length ? frame : frame.subarray(0, end), h, dev, broadcast, frame[h + 9] ?? 0, fragment, ipSummed);
       return;
     }
     const inDev = this.#ip.inDevice(dev);
@@ -564,7 +585,7 @@ export class Ipv4Stack {
       mib.ip(IPSTATS.InAddrErrors);
       return;
     }
-    this.#forward(net, frame, dev, totalLength);
+    this.#forward(net, frame, dev, totalLength, ipSummed);
   }
 
   #isBroadcast(net: Net, dst: number): boolean {
@@ -576,24 +597,31 @@ export class Ipv4Stack {
   }
 
   /** `ip_local_deliver`: to the protocol, through its stage gate. */
-  #localDeliver(net: Net, datagram: Uint8Array, dev: NetDevice, broadcast: boolean, protocol: number, fragment: boolean): void {
-    let packet = datagram;
+  #localDeliver(net: Net, skb: Uint8Array, at: number, dev: NetDevice, broadcast: boolean, protocol: number, fragment: boolean, ipSummed: number): void {
+    let packet = skb;
+    let offset = at;
+    let summed = ipSummed;
     const mib = this.snmp(net);
     if (fragment) {
       // ip_defrag: the fragment joins its queue; the whole datagram goes on when complete.
       const queues = net.state(FRAGS);
       const failsBefore = queues.fails;
       mib.ip(IPSTATS.ReasmReqds);
-      const result = queues.add(packet.slice());
+      const result = queues.add(packet.slice(offset));
       if (queues.fails > failsBefore) mib.ip(IPSTATS.ReasmFails, queues.fails - failsBefore);
       if (!result.done) return;
       mib.ip(IPSTATS.ReasmOKs);
       packet = result.datagram;
+      offset = 0;
+      summed = CHECKSUM.NONE;
     }
     // ip_protocol_deliver_rcu: raw sockets get their copy first.
     let raw = false;
     const taps = this.#deliverListeners;
-    for (let i = 0; i < taps.length; i++) if (taps[i]?.(net, protocol, packet, dev) === true) raw = true;
+    if (taps.length > 0) {
+      const datagram = offset === 0 ? packet : packet.subarray(offset);
+      for (let i = 0; i < taps.length; i++) if (taps[i]?.(net, protocol, datagram, dev) === true) raw = true;
+    }
     const entry = this.#protocols.get(protocol);
     if (entry === undefined) {
       if (raw) {
@@ -601,18 +629,18 @@ export class Ipv4Stack {
         return;
       }
       mib.ip(IPSTATS.InUnknownProtos);
-      if (!broadcast) this.icmpSend(net, ICMP_DEST_UNREACH, 2, packet, dev);
+      if (!broadcast) this.icmpSend(net, ICMP_DEST_UNREACH, 2, packet.subarray(offset), dev);
       return;
     }
     if (entry.stage !== undefined && !this.#kernel.stages.gate(entry.stage, net)) return;
     mib.ip(IPSTATS.InDelivers);
-    entry.proto.receive(net, packet, dev);
+    entry.proto.receive(net, packet, offset, dev, summed);
   }
 
   // -- forwarding -------------------------------------------------------------------
 
   /** `ip_forward`: TTL, route, MTU, then out again — in place, on the frame that came in. */
-  #forward(net: Net, frame: Uint8Array, inDev: NetDevice, total: number): void {
+  #forward(net: Net, frame: Uint8Array, inDev: NetDevice, total: number, ipSummed: number): void {
     const mib = this.snmp(net);
     const packet = frame.subarray(ETH_HLEN, ETH_HLEN + total);
     if ((packet[8] ?? 0) <= 1) {
@@ -644,7 +672,8 @@ export class Ipv4Stack {
     decrementTtl(packet, 0);
     mib.ip(IPSTATS.ForwDatagrams);
     const nexthop = route.gateway !== 0 ? route.gateway : dst;
-    this.#fragmentAndOutput(net, outDev, nexthop, frame.subarray(0, ETH_HLEN + total), false);
+    // The sender's ip_summed travels on with the frame, as the skb's does through ip_forward.
+    this.#fragmentAndOutput(net, outDev, nexthop, frame.subarray(0, ETH_HLEN + total), false, ipSummed);
   }
 
   // -- ICMP -------------------------------------------------------------------------

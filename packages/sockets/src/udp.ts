@@ -6,7 +6,7 @@
  */
 
 import { NetError, allocPacketBuffer, defineNetKey, readU16, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
-import type { NetDevice } from '@netstage/devices';
+import { CHECKSUM, type NetDevice } from '@netstage/devices';
 import { IPSTATS, IPV4_SEND_HEADROOM, ipv4, ipv4Stack, type Ipv4, type Ipv4Stack, type MibIndex, type RouteResult } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
 import { SOCK_LIST, netHashMix } from './sock-list.js';
@@ -311,7 +311,7 @@ export class UdpProtocol implements SocketFamily {
       name: 'udp',
       protocol: IPPROTO_UDP,
       stage: SOCKET_STAGES.netnsOk,
-      receive: (net, packet, dev) => this.#rcv(net, packet, dev),
+      receive: (net, skb, at, dev, ipSummed) => this.#rcv(net, skb, at, dev, ipSummed),
       error: (net, type, code, original) => this.#err(net, type, code, original),
     });
   }
@@ -495,7 +495,8 @@ export class UdpProtocol implements SocketFamily {
     const frame = allocPacketBuffer(IPV4_SEND_HEADROOM + UDP_HEADER_LENGTH + data.length);
     // Fields as arguments: no repr object per datagram.
     emitUdpFields(frame, IPV4_SEND_HEADROOM, src, daddr, sport, dst.port, data.length, data);
-    this.#stack.sendRouted(net, route, frame, daddr, src, IPPROTO_UDP, ttl, 0, false);
+    // The checksum was just written: a receiver across veth or lo need not sum it again.
+    this.#stack.sendRouted(net, route, frame, daddr, src, IPPROTO_UDP, ttl, 0, false, CHECKSUM.UNNECESSARY);
     this.mib(net).count(UDPSTATS.OutDatagrams);
   }
 
@@ -515,27 +516,31 @@ export class UdpProtocol implements SocketFamily {
     return best;
   }
 
-  /** `__udp4_lib_rcv`. Never throws: counts and drops. */
-  #rcv(net: Net, packet: Uint8Array, dev: NetDevice): void {
+  /**
+   * `__udp4_lib_rcv`: the datagram starts `at` bytes into `skb` and ends where `skb` does.
+   * Never throws: counts and drops.
+   */
+  #rcv(net: Net, skb: Uint8Array, at: number, dev: NetDevice, ipSummed: number): void {
     const mib = this.mib(net);
-    const ihl = ((packet[0] ?? 0) & 0x0f) * 4;
-    const src = readU32(packet, 12);
-    const dst = readU32(packet, 16);
+    const ihl = ((skb[at] ?? 0) & 0x0f) * 4;
+    const src = readU32(skb, at + 12);
+    const dst = readU32(skb, at + 16);
+    const uh = at + ihl;
     // Checked and read in place: no view or datagram object per packet.
-    const bad = udpDatagramError(packet, ihl, src, dst);
+    const bad = udpDatagramError(skb, uh, src, dst, ipSummed === CHECKSUM.UNNECESSARY);
     if (bad !== undefined) {
       if (bad.kind === 'checksum') mib.count(UDPSTATS.InCsumErrors);
       mib.count(UDPSTATS.InErrors);
       return;
     }
-    const sourcePort = readU16(packet, ihl);
-    const sock = this.lookup(net, src, sourcePort, dst, readU16(packet, ihl + 2));
+    const sourcePort = readU16(skb, uh);
+    const sock = this.lookup(net, src, sourcePort, dst, readU16(skb, uh + 2));
     if (sock === undefined) {
       mib.count(UDPSTATS.NoPorts);
-      if (dst !== 0xffffffff && (dst >>> 28) !== 0xe) this.#stack.icmpSend(net, 3, 3, packet, dev);
+      if (dst !== 0xffffffff && (dst >>> 28) !== 0xe) this.#stack.icmpSend(net, 3, 3, skb.subarray(at), dev);
       return;
     }
-    const data = packet.slice(ihl + UDP_HEADER_LENGTH, ihl + readU16(packet, ihl + 4));
+    const data = skb.slice(uh + UDP_HEADER_LENGTH, uh + readU16(skb, uh + 4));
     if (sock._deliver({ data, from: { address: src, port: sourcePort } })) {
       mib.count(UDPSTATS.InDatagrams);
     } else {

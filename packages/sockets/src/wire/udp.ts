@@ -169,12 +169,14 @@ function validate(bytes: Uint8Array, source: number, destination: number): UdpEr
  * What {@link UdpDatagram.check} finds wrong with the datagram that starts `offset` bytes
  * into `bytes` and runs at most to its end, or undefined when it is a UDP datagram — with
  * no view made: a receive path reads the header fields from `bytes` itself afterwards.
- * Never throws.
+ * With `checksumUnnecessary` the checksum is taken as good without summing (a frame
+ * whose sending stack computed it, across veth or loopback). Never throws.
  *
  * @remarks
  * `__udp4_lib_rcv()` in `net/ipv4/udp.c` checks the header in place in the skb, after
  * the IP header (`skb_transport_header`); the checks and their order are those of
- * {@link UdpError}. RFC 768.
+ * {@link UdpError}. `udp4_csum_init()` skips the sum when `skb_csum_unnecessary()`.
+ * RFC 768.
  *
  * @example
  * ```ts
@@ -186,12 +188,18 @@ function validate(bytes: Uint8Array, source: number, destination: number): UdpEr
  * udpDatagramError(packet, 26, 0x0ac80001, 0x0ac80002); // { kind: 'truncated' }
  * ```
  */
-export function udpDatagramError(bytes: Uint8Array, offset: number, source: number, destination: number): UdpError | undefined {
+export function udpDatagramError(
+  bytes: Uint8Array,
+  offset: number,
+  source: number,
+  destination: number,
+  checksumUnnecessary = false,
+): UdpError | undefined {
   const available = bytes.length - offset;
   if (available < UDP_HEADER_LENGTH) return { kind: 'truncated' };
   const length = word(bytes, offset + field.LENGTH);
   if (length > available || length < UDP_HEADER_LENGTH) return { kind: 'length' };
-  if (word(bytes, offset + field.CHECKSUM) === 0) return undefined;
+  if (checksumUnnecessary || word(bytes, offset + field.CHECKSUM) === 0) return undefined;
   const sum = checksumAccumulate(bytes, offset, length, pseudoHeaderSum(source, destination, length));
   return sum === U16_MAX ? undefined : { kind: 'checksum' };
 }
