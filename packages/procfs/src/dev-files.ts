@@ -18,7 +18,7 @@ const DEV_WIDTHS = [8, 7, 4, 4, 4, 5, 10, 9, 8, 7, 4, 4, 4, 5, 7, 10] as const;
 
 /** One device's row: the name right-aligned in six columns, a colon, the counters. */
 function devRow(dev: NetDevice): string {
-  const cols = procNetDevColumns(dev.stats).map((n, i) => String(n).padStart(DEV_WIDTHS[i] ?? 0));
+  const cols = procNetDevColumns(dev.getStats()).map((n, i) => String(n).padStart(DEV_WIDTHS[i] ?? 0));
   return `${dev.name.padStart(6)}:${cols.join(' ')}\n`;
 }
 
