@@ -43,6 +43,14 @@
  * burst, not one per frame. Lookups scan a namespace's few devices (at most eight) or
  * read a `Map`, whatever the number of namespaces.
  *
+ * A frame carries one number beside its bytes: its sender's checksum state
+ * ({@link CHECKSUM}, `skb->ip_summed`), through `transmit`, the backlog ring and the
+ * dispatch to the handler. veth and loopback keep it, so a receiving stack need not
+ * re-sum a transport checksum its own stack wrote a moment earlier — the one check Linux
+ * skips on these devices (it sends CHECKSUM_PARTIAL over them). netstage still writes
+ * the checksum, so a capture anywhere sees a correct one; frames a NIC or a packet
+ * socket puts on a link are `NONE` and verified.
+ *
  * ## Size
  *
  * Every namespace has a device table and a `lo`, so both are small at rest (about

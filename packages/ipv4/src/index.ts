@@ -19,7 +19,9 @@
  *   down; user routes (unicast through a device or a gateway, blackhole, unreachable,
  *   prohibit) with metrics, TOS, preferred source; longest-prefix match by a scan of
  *   at most 16 routes in a small table, at most one map read per prefix length in use
- *   in a larger one ({@link FibTable}).
+ *   in a larger one ({@link FibTable}). Every route or address change moves the
+ *   namespace's routing generation ({@link Ipv4.routeGeneration}, `rt_genid`), which
+ *   is how a socket knows the route it kept is still the answer.
  * - **Settings** per namespace (`ip_forward`, `conf/{all,default,<dev>}`), copied from
  *   initNet when a namespace is created.
  * - **The packet path** ({@link Ipv4Stack}): ARP with the neighbour state machine on the
@@ -31,7 +33,9 @@
  *   fragmentation on output and forwarding when DF is clear, reassembly on input with
  *   a 30-second timeout on the virtual clock, and ICMP: echo replies (honouring
  *   `icmp_echo_ignore_all`) and rate-limited errors.
- * - **SNMP counters** per namespace, named as `/proc/net/snmp` names them ({@link Snmp}).
+ * - **SNMP counters** per namespace, named as `/proc/net/snmp` names them ({@link Snmp}),
+ *   counted by index ({@link IPSTATS}, {@link ICMPSTATS}, {@link IPEXTSTATS}, as Linux's
+ *   `IPSTATS_MIB_*` enums): an array increment per event, no name lookup.
  * - **The control surface** ({@link InetControl}) that `ip addr` and `ip route` will
  *   sit on, behind the v2.6.25–26 rtnetlink fences.
  * - **Wire formats** in `wire/`: the Internet checksum, IPv4 addresses as numbers, and

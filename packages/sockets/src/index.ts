@@ -68,7 +68,13 @@
  *   64…) answer ENOPROTOOPT in every namespace: netstage has no netfilter (DESIGN §7),
  *   which is what patch 17/16 (c48dad7e) made every namespace but the first see — so
  *   that patch has no stage here: on or off, nothing a user sees would differ.
- * - **Wire**: the UDP header with its pseudo-header checksum.
+ * - **Wire**: the UDP header with its pseudo-header checksum. Every datagram is sent with
+ *   its checksum written; the receiving UDP sums it unless the frame arrived marked
+ *   `CHECKSUM.UNNECESSARY` (sent by a netstage stack across veth or lo), as Linux skips
+ *   the sum for a CHECKSUM_PARTIAL skb there (`udp4_csum_init`).
+ * - **Routes of connected sockets**: a connected UDP socket keeps the route it connected
+ *   with (`sk_dst_cache`) and sends on it while its namespace's routing generation holds;
+ *   any route or address change there makes the next send look it up again.
  *
  * An idle namespace is small here (DESIGN §6): what the layer keeps per namespace is a
  * handful of small objects — the live-socket list ({@link SockList}), the `net.core`

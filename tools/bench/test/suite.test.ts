@@ -61,8 +61,8 @@ describe('npm run bench -- --quick', () => {
     expect(report.machine.exposeGc).toBe(true);
     expect(report.rows.map((row) => row.id)).toEqual([
       'floor',
-      'namespace-lifecycle-100',
       'namespace-lifecycle-1000',
+      'namespace-lifecycle-2000',
       'udp-veth',
       'udp-veth-idle-namespaces',
       'udp-router',
