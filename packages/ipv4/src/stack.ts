@@ -158,7 +158,8 @@ export class Ipv4Stack {
   readonly #kernel: Kernel;
   readonly #ip: Ipv4;
   readonly #core: Netdev;
-  readonly #protocols = new Map<number, { readonly proto: IpProtocol; readonly stage: Stage | undefined }>();
+  /** `inet_protos[]`: the handler of each IP protocol number, an array indexed by it. */
+  readonly #protocols: ({ readonly proto: IpProtocol; readonly stage: Stage | undefined } | undefined)[] = new Array(256).fill(undefined);
   readonly #icmpListeners = new Set<(e: IcmpEvent) => void>();
   /** Raw-socket taps; an array so the per-packet check is a length test. */
   #deliverListeners: readonly LocalDeliverListener[] = [];
@@ -197,13 +198,17 @@ export class Ipv4Stack {
    * Register a transport protocol (`inet_add_protocol`); returns the function that
    * removes it.
    *
-   * @throws Error when the protocol number is taken.
+   * @throws Error when the protocol number is taken; RangeError when it is not in [0, 255].
    */
   registerProtocol(proto: IpProtocol): () => void {
-    if (this.#protocols.has(proto.protocol)) throw new Error(`IP protocol ${proto.protocol} is registered twice`);
+    if (!Number.isInteger(proto.protocol) || proto.protocol < 0 || proto.protocol > 255) throw new RangeError(`IP protocol ${proto.protocol} is not in [0, 255]`);
+    if (this.#protocols[proto.protocol] !== undefined) throw new Error(`IP protocol ${proto.protocol} is registered twice`);
     const stage = proto.stage === undefined ? undefined : this.#kernel.manifest.stage(proto.stage);
-    this.#protocols.set(proto.protocol, { proto, stage });
-    return () => this.#protocols.delete(proto.protocol);
+    const entry = { proto, stage };
+    this.#protocols[proto.protocol] = entry;
+    return () => {
+      if (this.#protocols[proto.protocol] === entry) this.#protocols[proto.protocol] = undefined;
+    };
   }
 
   /** Listen to the ICMP messages every namespace receives; returns the function that stops. */
@@ -622,7 +627,7 @@ export class Ipv4Stack {
       const datagram = offset === 0 ? packet : packet.subarray(offset);
       for (let i = 0; i < taps.length; i++) if (taps[i]?.(net, protocol, datagram, dev) === true) raw = true;
     }
-    const entry = this.#protocols.get(protocol);
+    const entry = this.#protocols[protocol & 0xff];
     if (entry === undefined) {
       if (raw) {
         mib.ip(IPSTATS.InDelivers);
@@ -703,7 +708,7 @@ export class Ipv4Stack {
     if (repr.kind === 'dest-unreachable' || repr.kind === 'time-exceeded') {
       // icmp_unreach: hand the error to the protocol of the datagram it quotes.
       const quoted = repr.original;
-      const entry = quoted.length >= IPV4_HEADER_LENGTH ? this.#protocols.get(quoted[9] ?? 0) : undefined;
+      const entry = quoted.length >= IPV4_HEADER_LENGTH ? this.#protocols[quoted[9] ?? 0] : undefined;
       const info = repr.kind === 'dest-unreachable' ? (repr.mtu ?? 0) : 0;
       const gateOk = entry?.stage === undefined || this.#kernel.stages.gate(entry.stage, net);
       if (entry !== undefined && gateOk) entry.proto.error?.(net, icmp.type, repr.code, quoted, info);
