@@ -112,11 +112,12 @@ export interface IcmpEvent {
 /**
  * A raw-socket tap on local delivery (`raw_local_deliver`): sees every datagram
  * delivered locally in any namespace, before the protocol handler, with its protocol
- * number. `packet` is the whole IP datagram (header first) and belongs to the stack:
- * copy what is kept. Returns whether a raw socket took a copy (then an unknown protocol
- * is not answered with ICMP protocol unreachable). Must not throw.
+ * number. The IP datagram (header first) starts `at` bytes into `skb` and ends where
+ * `skb` does; it belongs to the stack: copy what is kept. Returns whether a raw socket
+ * took a copy (then an unknown protocol is not answered with ICMP protocol
+ * unreachable). Must not throw.
  */
-export type LocalDeliverListener = (net: Net, protocol: number, packet: Uint8Array, dev: NetDevice) => boolean;
+export type LocalDeliverListener = (net: Net, protocol: number, skb: Uint8Array, at: number, dev: NetDevice) => boolean;
 
 /** The kernel's IPv4 packet path. */
 export const IPV4_STACK = defineKernelKey<Ipv4Stack>('ipv4-stack');
@@ -623,10 +624,7 @@ export class Ipv4Stack {
     // ip_protocol_deliver_rcu: raw sockets get their copy first.
     let raw = false;
     const taps = this.#deliverListeners;
-    if (taps.length > 0) {
-      const datagram = offset === 0 ? packet : packet.subarray(offset);
-      for (let i = 0; i < taps.length; i++) if (taps[i]?.(net, protocol, datagram, dev) === true) raw = true;
-    }
+    for (let i = 0; i < taps.length; i++) if (taps[i]?.(net, protocol, packet, offset, dev) === true) raw = true;
     const entry = this.#protocols[protocol & 0xff];
     if (entry === undefined) {
       if (raw) {

@@ -398,7 +398,7 @@ export class RawProtocol {
   constructor(kernel: Kernel, udp: UdpProtocol) {
     this.#stack = ipv4Stack(kernel);
     this.#udp = udp;
-    this.#stack.onLocalDeliver((net, protocol, packet, dev) => this.#input(net, protocol, packet, dev));
+    this.#stack.onLocalDeliver((net, protocol, skb, at, dev) => this.#input(net, protocol, skb, at, dev));
   }
 
   /** `raw_init` + `raw_hash_sk`: a new socket, in its namespace's table at once. */
@@ -487,18 +487,18 @@ export class RawProtocol {
   }
 
   /** `raw_v4_input`: a copy to each matching raw socket of the namespace. Never throws. */
-  #input(net: Net, protocol: number, packet: Uint8Array, _dev: NetDevice): boolean {
+  #input(net: Net, protocol: number, skb: Uint8Array, at: number, _dev: NetDevice): boolean {
     const list = this.#table.get(rawKey(net, protocol));
     if (list === undefined) return false;
-    const src = readU32(packet, 12);
-    const dst = readU32(packet, 16);
+    const src = readU32(skb, at + 12);
+    const dst = readU32(skb, at + 16);
     let delivered = false;
     for (const s of list) {
       // raw_v4_match: the bound address and the connected peer, when set, must match.
       if (s.local.address !== 0 && s.local.address !== dst) continue;
       if (s.remote.address !== 0 && s.remote.address !== src) continue;
       delivered = true;
-      s._deliver({ data: packet.slice(), from: { address: src, port: 0 } });
+      s._deliver({ data: skb.slice(at), from: { address: src, port: 0 } });
     }
     return delivered;
   }
