@@ -30,20 +30,39 @@ function udpChecksumGood(frame: Uint8Array): boolean {
   return checksumAccumulate(ip4, ihl, udpLength, checksumAccumulate(pseudo, 0, 12)) === 0xffff;
 }
 
+/**
+ * rsch-a — rsch-b, a receiver bound to port 4000 in b and a sender connected to it in a;
+ * `sendCaptured` sends `data` and returns the frame as it left veth0.
+ */
+function udpPair(w: World) {
+  const { a, b } = pair(w);
+  w.kernel.clock.runUntilIdle();
+  const veth0 = netdev(w.kernel).byName(a.net, 'veth0');
+  const veth1 = netdev(w.kernel).byName(b.net, 'veth1');
+  if (veth0 === undefined || veth1 === undefined) throw new Error('no veth pair');
+  const rx = w.udp(b.sh).sock;
+  rx.bind({ address: 0, port: 4000 });
+  const tx = w.udp(a.sh).sock;
+  tx.connect({ address: ip('10.200.0.2'), port: 4000 });
+  const sendCaptured = (data: Uint8Array): Uint8Array => {
+    veth0.startCapture();
+    tx.send(data);
+    w.kernel.clock.runUntilIdle();
+    const sent = veth0.stopCapture().find((f) => f.direction === 'out' && f.bytes[ETH_HLEN + 9] === 17);
+    if (sent === undefined) throw new Error('no UDP frame captured');
+    return sent.bytes;
+  };
+  return { a, b, veth0, veth1, rx, tx, sendCaptured };
+}
+
 describe('UDP checksums across veth', () => {
   it('the stack writes a correct checksum into every datagram it sends: a capture on the far end verifies it', () => {
     const w = world();
-    const { a, b } = pair(w);
-    w.kernel.clock.runUntilIdle();
-    const veth1 = netdev(w.kernel).byName(b.net, 'veth1');
-    veth1?.startCapture();
-    const rx = w.udp(b.sh).sock;
-    rx.bind({ address: 0, port: 4000 });
-    const tx = w.udp(a.sh).sock;
-    tx.connect({ address: ip('10.200.0.2'), port: 4000 });
+    const { veth1, rx, tx } = udpPair(w);
+    veth1.startCapture();
     for (const s of ['one', 'two', 'three!']) tx.send(text(s));
     w.kernel.clock.runUntilIdle();
-    const udp = (veth1?.stopCapture() ?? []).filter((f) => f.direction === 'in' && f.bytes[ETH_HLEN + 9] === 17);
+    const udp = veth1.stopCapture().filter((f) => f.direction === 'in' && f.bytes[ETH_HLEN + 9] === 17);
     expect(udp).toHaveLength(3);
     for (const f of udp) expect(udpChecksumGood(f.bytes)).toBe(true);
     expect(rx.queueLength).toBe(3);
@@ -52,32 +71,22 @@ describe('UDP checksums across veth', () => {
 
   it('a frame with a bad UDP checksum sent by a packet socket is verified and dropped: InCsumErrors and InErrors', () => {
     const w = world();
-    const { a, b } = pair(w);
-    w.kernel.clock.runUntilIdle();
-    const veth0 = netdev(w.kernel).byName(a.net, 'veth0');
-    const rx = w.udp(b.sh).sock;
-    rx.bind({ address: 0, port: 4000 });
-    const tx = w.udp(a.sh).sock;
-    tx.connect({ address: ip('10.200.0.2'), port: 4000 });
-    // A good frame of the stack's, as a template: capture it leaving veth0.
-    veth0?.startCapture();
-    tx.send(text('template'));
-    w.kernel.clock.runUntilIdle();
-    const sent = (veth0?.stopCapture() ?? []).find((f) => f.direction === 'out' && f.bytes[ETH_HLEN + 9] === 17);
-    if (sent === undefined) throw new Error('no UDP frame captured');
+    const { a, b, veth0, rx, sendCaptured } = udpPair(w);
+    // A good frame of the stack's, as a template.
+    const sent = sendCaptured(text('template'));
     expect(rx.queueLength).toBe(1);
     rx.recv();
     const before = { csum: b.net.state(UDP).get('InCsumErrors'), errors: b.net.state(UDP).get('InErrors'), in: b.net.state(UDP).get('InDatagrams') };
 
     // The same frame with one payload byte changed: the IP header still checks, the UDP
     // checksum no longer does.
-    const bad = sent.bytes.slice();
+    const bad = sent.slice();
     bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0x01;
     expect(udpChecksumGood(bad)).toBe(false);
     const ps = rawPacket(w, a.sh);
-    ps.send(bad, { ifindex: veth0?.ifindex ?? 0 });
+    ps.send(bad, { ifindex: veth0.ifindex });
     // And the untouched frame by the same packet socket: verified, and good.
-    ps.send(sent.bytes.slice(), { ifindex: veth0?.ifindex ?? 0 });
+    ps.send(sent.slice(), { ifindex: veth0.ifindex });
     w.kernel.clock.runUntilIdle();
 
     const udp = b.net.state(UDP);
@@ -90,23 +99,13 @@ describe('UDP checksums across veth', () => {
 
   it('a short datagram padded to 60 bytes by the link (as a NIC pads) is trimmed to its IP length: the data and checksum come out right', () => {
     const w = world();
-    const { a, b } = pair(w);
-    w.kernel.clock.runUntilIdle();
-    const veth0 = netdev(w.kernel).byName(a.net, 'veth0');
-    const rx = w.udp(b.sh).sock;
-    rx.bind({ address: 0, port: 4000 });
-    const tx = w.udp(a.sh).sock;
-    tx.connect({ address: ip('10.200.0.2'), port: 4000 });
-    veth0?.startCapture();
-    tx.send(text('hi'));
-    w.kernel.clock.runUntilIdle();
-    const sent = (veth0?.stopCapture() ?? []).find((f) => f.direction === 'out' && f.bytes[ETH_HLEN + 9] === 17);
-    if (sent === undefined) throw new Error('no UDP frame captured');
-    expect(sent.bytes.length).toBe(ETH_HLEN + 20 + 8 + 2);
+    const { a, b, veth0, rx, sendCaptured } = udpPair(w);
+    const sent = sendCaptured(text('hi'));
+    expect(sent.length).toBe(ETH_HLEN + 20 + 8 + 2);
     rx.recv();
     const padded = new Uint8Array(60).fill(0xee);
-    padded.set(sent.bytes);
-    rawPacket(w, a.sh).send(padded, { ifindex: veth0?.ifindex ?? 0 });
+    padded.set(sent);
+    rawPacket(w, a.sh).send(padded, { ifindex: veth0.ifindex });
     w.kernel.clock.runUntilIdle();
     expect(rx.queueLength).toBe(1);
     expect([...rx.recv().data]).toEqual([...text('hi')]);
