@@ -93,7 +93,7 @@ interface Plan {
 }
 
 const fullPlan: Plan = {
-  runs: 3,
+  runs: 5,
   lifecycle: [1_000, 100_000],
   scaleTarget: 1_000_000,
   idleNamespaces: 10_000,
