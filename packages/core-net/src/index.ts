@@ -74,6 +74,7 @@ export { StageSet } from './gate.js';
 export { Kernel, defineKernelKey, type BootOptions, type KernelKey, type Layer } from './kernel.js';
 export { Net, defineNetKey, type NetKey, type NetLifecycle } from './net.js';
 export { NetnsRegistry, utf8Length } from './netns.js';
+export { insertedAt, removedAt } from './exact-arrays.js';
 export { allocPacketBuffer } from './page-frag.js';
 export { PernetList, type PernetKind, type PernetOperations } from './pernet.js';
 export { Prng } from './random.js';

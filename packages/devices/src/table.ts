@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NetError, utf8Length } from '@netstage/core-net';
+import { NetError, removedAt, utf8Length } from '@netstage/core-net';
 import type { NetDevice } from './device.js';
 
 /** `IFNAMSIZ`: names are at most 15 characters plus the terminating NUL. */
@@ -124,7 +124,7 @@ export class DeviceTable extends IfindexCursor {
       const few = this.#few;
       const i = few.indexOf(dev);
       if (i < 0) return;
-      this.#few = few.length === 1 ? NO_DEVICES : few.slice(0, i).concat(few.slice(i + 1));
+      this.#few = few.length === 1 ? NO_DEVICES : removedAt(few, i);
       return;
     }
     this.#byName.delete(dev.name);

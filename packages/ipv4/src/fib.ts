@@ -5,8 +5,8 @@
  * @module
  */
 
+import { insertedAt, removedAt } from '@netstage/core-net';
 import type { NetDevice } from '@netstage/devices';
-import { insertedAt, removedAt } from './exact-arrays.js';
 
 /** `RT_TABLE_*` ids (`include/uapi/linux/rtnetlink.h`). */
 export const RT_TABLE = { UNSPEC: 0, DEFAULT: 253, MAIN: 254, LOCAL: 255 } as const;

@@ -96,7 +96,7 @@ export {
 } from './inet.js';
 export { ipv4Layer } from './layer.js';
 export { NEIGH, NEIGH_PARMS, NeighTable, type Neighbour, type NudState } from './neigh.js';
-export { ICMP_MIB, ICMPSTATS, IPEXT_MIB, IPEXTSTATS, IPSTATS, IP_MIB, SNMP, Snmp, snmpOf, type IcmpMib, type IpExtMib, type IpMib, type MibIndex } from './snmp.js';
+export { ICMP_MIB, ICMPSTATS, IPEXT_MIB, IPEXTSTATS, IPSTATS, IP_MIB, SNMP, Snmp, snmpOf, type IcmpMib, type IpExtMib, type IpMib, type MibIndex, mibIndex } from './snmp.js';
 export { FRAGS, IPV4_SEND_HEADROOM, IPV4_STACK, Ipv4Stack, ipv4Stack, type IcmpEvent, type IpProtocol, type LocalDeliverListener, type SendRequest } from './stack.js';
 export { IPV4_STAGES, ipv4Stages } from './stages.js';
 export * from './wire/arp.js';

@@ -6,10 +6,9 @@
  * @module
  */
 
-import { NetError, defineKernelKey, defineNetKey, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, defineKernelKey, defineNetKey, insertedAt, removedAt, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import { netdev, type NetDevice, type Netdev } from '@netstage/devices';
 import { IPV4_SYSCTLS, type DevConf } from './conf.js';
-import { insertedAt, removedAt } from './exact-arrays.js';
 import { Fib, KernelRoute, RT_SCOPE, RT_TABLE, type FibTable, type Route, type RouteProtocol, type RouteType } from './fib.js';
 import { IPV4_STAGES } from './stages.js';
 

@@ -114,7 +114,18 @@ export type IcmpMib = (typeof ICMP_MIB)[number];
 /** A counter's index in its group's array: what the counting methods take. */
 export type MibIndex<G extends string> = number & { readonly __mib: G };
 
-function indexOf<F extends string, G extends string>(fields: readonly F[]): Readonly<Record<F, MibIndex<G>>> {
+/**
+ * Each field's index in its group's array, as a frozen object: the constants a layer
+ * counts with (`IPSTATS.InReceives`), built from the field list `/proc` prints in order.
+ *
+ * @example
+ * ```ts
+ * import { mibIndex } from '@netstage/ipv4';
+ * const X = mibIndex<'InA' | 'InB', 'Example'>(['InA', 'InB']);
+ * X.InB; // 1
+ * ```
+ */
+export function mibIndex<F extends string, G extends string>(fields: readonly F[]): Readonly<Record<F, MibIndex<G>>> {
   return Object.freeze(Object.fromEntries(fields.map((n, i) => [n, i]))) as Record<F, MibIndex<G>>;
 }
 
@@ -131,11 +142,11 @@ function indexOf<F extends string, G extends string>(fields: readonly F[]): Read
  * s.get('Ip', 'InReceives'); // 1
  * ```
  */
-export const IPSTATS = indexOf<IpMib, 'Ip'>(IP_MIB);
+export const IPSTATS = mibIndex<IpMib, 'Ip'>(IP_MIB);
 /** Each `Icmp:` field's index (`ICMP_MIB_*`). */
-export const ICMPSTATS = indexOf<IcmpMib, 'Icmp'>(ICMP_MIB);
+export const ICMPSTATS = mibIndex<IcmpMib, 'Icmp'>(ICMP_MIB);
 /** Each `IpExt:` field's index (the `IPSTATS_MIB_*` fields `/proc/net/netstat` shows). */
-export const IPEXTSTATS = indexOf<IpExtMib, 'IpExt'>(IPEXT_MIB);
+export const IPEXTSTATS = mibIndex<IpExtMib, 'IpExt'>(IPEXT_MIB);
 
 const IP_INDEX: Readonly<Record<string, number>> = IPSTATS;
 const ICMP_INDEX: Readonly<Record<string, number>> = ICMPSTATS;

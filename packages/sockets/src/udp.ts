@@ -5,9 +5,9 @@
  * @module
  */
 
-import { NetError, allocPacketBuffer, defineNetKey, readU16, readU32, type Kernel, type Net, type Stage } from '@netstage/core-net';
+import { NetError, allocPacketBuffer, defineNetKey, insertedAt, readU16, readU32, removedAt, type Kernel, type Net, type Stage } from '@netstage/core-net';
 import { CHECKSUM, type NetDevice } from '@netstage/devices';
-import { IPSTATS, IPV4_SEND_HEADROOM, ipv4, ipv4Stack, type Ipv4, type Ipv4Stack, type MibIndex, type RouteResult } from '@netstage/ipv4';
+import { IPSTATS, IPV4_SEND_HEADROOM, ipv4, ipv4Stack, mibIndex, type Ipv4, type Ipv4Stack, type MibIndex, type RouteResult } from '@netstage/ipv4';
 import { InetQueueSocket } from './inet-queue.js';
 import { SOCK_LIST, netHashMix } from './sock-list.js';
 import type { SockAddrIn, Socket, SocketFamily, SocketType } from './socket.js';
@@ -49,11 +49,6 @@ export const UDP_HTABLE_SIZE = 16_384;
  */
 export const SK_MEMORY_PCPU_RESERVE = 256;
 
-
-
-/** Each `Udp:` field's index in {@link UDP_MIB}: a property read per count, not a search of the list. */
-const UDP_MIB_INDEX = Object.freeze(Object.fromEntries(UDP_MIB.map((f, i) => [f, i]))) as Readonly<Record<UdpMibField, MibIndex<'Udp'>>>;
-
 /**
  * Each `Udp:` field's index (`UDP_MIB_*` in `include/uapi/linux/snmp.h`): what
  * {@link UdpNet.count} takes, so counting on the per-datagram path is an array increment.
@@ -64,7 +59,7 @@ const UDP_MIB_INDEX = Object.freeze(Object.fromEntries(UDP_MIB.map((f, i) => [f,
  * UDPSTATS.InDatagrams; // 0
  * ```
  */
-export const UDPSTATS = UDP_MIB_INDEX;
+export const UDPSTATS = mibIndex<UdpMibField, 'Udp'>(UDP_MIB);
 
 /** What a namespace that has counted nothing reads: every `Udp:` field 0. */
 const NO_UDP_COUNTS: readonly number[] = Object.freeze(UDP_MIB.map(() => 0));
@@ -139,7 +134,7 @@ export class UdpNet {
 
   /** A counter. */
   get(field: UdpMibField): number {
-    return this.#mib?.[UDP_MIB_INDEX[field]] ?? 0;
+    return this.#mib?.[UDPSTATS[field]] ?? 0;
   }
 
   /** The sockets bound to `port`, oldest first; `undefined` when none. */
@@ -151,7 +146,8 @@ export class UdpNet {
   _hash(sock: UdpSocket): void {
     const table = (this.#byPort ??= new Map());
     const port = sock.local.port;
-    table.set(port, [...(table.get(port) ?? []), sock]);
+    const list = table.get(port) ?? [];
+    table.set(port, insertedAt(list, list.length, sock));
   }
 
   /** @internal {@link UdpProtocol.unhash}: `sock` leaves its port's list. */
@@ -160,9 +156,10 @@ export class UdpNet {
     const port = sock.local.port;
     const list = table?.get(port);
     if (table === undefined || list === undefined) return;
-    const rest = list.filter((s) => s !== sock);
-    if (rest.length === 0) table.delete(port);
-    else table.set(port, rest);
+    const i = list.indexOf(sock);
+    if (i < 0) return;
+    if (list.length === 1) table.delete(port);
+    else table.set(port, removedAt(list, i));
   }
 }
 
